@@ -1,0 +1,99 @@
+// What a rule is. Each rule is declared once with `defineRule` and listed in registry.ts;
+// diagnostics, hovers, quick fixes, docs, the checklist and the CLI all read that one list.
+import type { Design, Element } from './model';
+import type { Index } from './designIndex';
+import type { Area, Finding, Fix, Range, Related, Severity } from './types';
+import type { Editor } from './yaml/edit';
+
+export interface Settings {
+  /** Per-rule severity override, or `off`. */
+  severity: Record<string, Severity | 'off'>;
+  /** TMO005: an interactive operation's timeout above this is unfit (ms). */
+  interactiveTimeoutMaxMs: number;
+  /** TMO005: a batch operation's timeout below this is unfit (ms). */
+  batchTimeoutMinMs: number;
+  limits: Limits;
+}
+
+export interface Limits {
+  /** Files larger than this (in UTF-16 code units) are not analysed: one DSN001 says so. */
+  maxFileSize: number;
+  /** Nodes an alias-expanded walk may visit (alias bombs). */
+  maxAliasExpansion: number;
+  /** Findings per file; the rest are summarised in one finding. */
+  maxFindings: number;
+  /** Nesting depth of collections; deeper documents are not analysed. */
+  maxNestingDepth: number;
+}
+
+export const defaultSettings: Settings = {
+  severity: {},
+  interactiveTimeoutMaxMs: 10_000,
+  batchTimeoutMinMs: 1_000,
+  limits: { maxFileSize: 4 * 1024 * 1024, maxAliasExpansion: 10_000, maxFindings: 2_000, maxNestingDepth: 200 },
+};
+
+export interface Report {
+  range: Range;
+  message: string;
+  related?: Related[];
+  data?: Record<string, unknown>;
+}
+
+export interface RuleContext {
+  design: Design;
+  index: Index;
+  settings: Settings;
+  /** Every rule id of the registry (waivers name them). */
+  ruleIds: ReadonlySet<string>;
+  report(r: Report): void;
+}
+
+export interface FixContext {
+  text: string;
+  design: Design;
+  index: Index;
+  /** Builds minimal text edits at node ranges, keeping comments and layout. */
+  edit: Editor;
+  settings: Settings;
+}
+
+export interface RuleDocs {
+  /** One sentence: what the rule finds. */
+  summary: string;
+  /** Why it matters, in the seed's words. */
+  why: string;
+  example: { bad: string; good: string };
+  /** What the fix changes, and when it declines. */
+  fix: string;
+}
+
+/** Which elements a rule visits: one kind, every element (`any`), or the design once. */
+export type RuleTarget = Element['kind'] | 'any';
+
+export interface Rule {
+  id: string;
+  name: string;
+  area: Area;
+  severity: Severity;
+  /** The seed sentence the rule encodes, and where it stands. */
+  seed: { quote: string; section: string };
+  docs: RuleDocs;
+  on: RuleTarget;
+  check(el: Element, ctx: RuleContext): void;
+  /**
+   * Quick fixes for one finding: minimal text edits. Return [] or undefined to decline
+   * (never lose a comment). Fixes are re-checked by the engine before they are offered.
+   */
+  fix?(ctx: FixContext, finding: Finding): Fix[] | undefined;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+export const DOCS_BASE_URL = 'https://github.com/distributed-design-review/ddr/blob/main/docs/rules/';
+
+export function docsUrl(rule: Pick<Rule, 'id'>): string {
+  return `${DOCS_BASE_URL}${rule.id}.md`;
+}

@@ -1,0 +1,4 @@
+// The delivery rules, in id order. Each rule lives in its own file, named after the rule.
+import type { Rule } from '../../rule';
+
+export const rules: Rule[] = [];

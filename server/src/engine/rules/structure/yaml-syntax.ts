@@ -1,0 +1,24 @@
+import { defineRule } from '../../rule';
+
+export const yamlSyntax = defineRule({
+  id: 'DSN001',
+  name: 'yaml-syntax',
+  area: 'structure',
+  severity: 'error',
+  seed: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees' },
+  docs: {
+    summary: 'The file is not valid YAML: a syntax error, a duplicate key, several documents, or an alias that expands past the limit.',
+    why: 'A design the tool cannot read cannot be reviewed: every guarantee must be stated clearly before it can be checked. Inside the list item around a syntax error no other rule reports, since what the parser recovered there is a guess; the rest of the file is reviewed as usual.',
+    example: {
+      bad: 'design: checkout\ndsl: 1\nservices:\n  - name: payments\n    name: billing   # duplicate key\n',
+      good: 'design: checkout\ndsl: 1\nservices:\n  - name: payments\n  - name: billing\n',
+    },
+    fix: 'None: the error says what the parser expected, at the line and column where it stopped.',
+  },
+  on: 'design',
+  check(_el, ctx) {
+    for (const p of ctx.design.parsed.problems) {
+      ctx.report({ range: p.range, message: p.message, data: { code: p.code } });
+    }
+  },
+});

@@ -1,0 +1,142 @@
+// Waivers: `review.waivers` entries and `# review-ignore RULE: reason` comments (dsl.md).
+// A waiver without a reason waives nothing (DSN007 reports it).
+import { Design, Element, str } from './model';
+import type { Finding, Range } from './types';
+import { lineOf, ParsedYaml } from './yaml/parse';
+
+export interface IgnoreComment {
+  /** Rule ids, with their ranges inside the comment. */
+  rules: Array<{ id: string; range: Range }>;
+  reason: string;
+  range: Range;
+  /** The zero-based line whose findings it waives. */
+  targetLine: number;
+}
+
+const IGNORE = /^#\s*review-ignore\b/;
+
+/** Parses the `review-ignore` comments of a document. */
+export function ignoreComments(parsed: ParsedYaml): IgnoreComment[] {
+  const out: IgnoreComment[] = [];
+  const text = parsed.text;
+  for (const c of parsed.comments) {
+    const raw = text.slice(c.start, c.end);
+    const m = IGNORE.exec(raw);
+    if (!m) {
+      continue;
+    }
+    const rest = raw.slice(m[0].length);
+    const colon = rest.indexOf(':');
+    const idsPart = colon >= 0 ? rest.slice(0, colon) : rest;
+    const reason = colon >= 0 ? rest.slice(colon + 1).trim() : '';
+    const rules: IgnoreComment['rules'] = [];
+    const idRe = /[A-Za-z]+\d+/g;
+    let im: RegExpExecArray | null;
+    while ((im = idRe.exec(idsPart))) {
+      const start = c.start + m[0].length + im.index;
+      rules.push({ id: im[0].toUpperCase(), range: [start, start + im[0].length] });
+    }
+    out.push({ rules, reason, range: [c.start, c.end], targetLine: c.ownLine ? nextContentLine(parsed, c.line) : c.line });
+  }
+  return out;
+}
+
+/** The line a comment alone on its line applies to: the next one that is neither blank nor a comment. */
+function nextContentLine(parsed: ParsedYaml, line: number): number {
+  const { text, lineStarts } = parsed;
+  for (let l = line + 1; l < lineStarts.length; l++) {
+    const end = l + 1 < lineStarts.length ? lineStarts[l + 1] : text.length;
+    const s = text.slice(lineStarts[l], end).trim();
+    if (s && !s.startsWith('#')) {
+      return l;
+    }
+  }
+  return line + 1;
+}
+
+export interface Waivers {
+  match(f: Finding, parsed: ParsedYaml): { reason: string; range: Range } | undefined;
+}
+
+/** The range a waiver's `at` path covers, or undefined when it names nothing. */
+export function resolveWaiverPath(design: Design, at: string): Range | undefined {
+  const norm = at.trim().replace(/^\$\.?/, '');
+  for (const el of design.all) {
+    if (el.waiverPath === norm || el.path === norm || altPath(el) === norm) {
+      return coverage(el);
+    }
+  }
+  // A scalar key at the end: `…calls[0].timeout`.
+  const dot = norm.lastIndexOf('.');
+  if (dot > 0) {
+    const head = norm.slice(0, dot);
+    const key = norm.slice(dot + 1);
+    const owner = head === '' ? design.root : design.all.find((e) => e.waiverPath === head || e.path === head || altPath(e) === head);
+    return keyRange(owner, key);
+  }
+  return keyRange(design.root, norm);
+}
+
+/** A key of a mapping, known to the DSL or not (an unknown key can be waived too). */
+function keyRange(owner: Element | undefined, key: string): Range | undefined {
+  const f = owner?.fields.get(key) ?? owner?.problems.find((p) => p.type === 'unknown-key' && p.key === key && !p.item)?.field;
+  return f?.pairRange;
+}
+
+/** `services[0].operations[1]`: every list item by index. */
+function altPath(el: Element): string {
+  const parts: string[] = [];
+  let cur: Element | undefined = el;
+  while (cur && cur.parentField) {
+    parts.unshift(cur.index !== undefined ? `${cur.parentField.key}[${cur.index}]` : cur.parentField.key);
+    cur = cur.parent;
+  }
+  return parts.join('.');
+}
+
+function coverage(el: Element): Range {
+  if (el.index === undefined && el.parentField) {
+    return el.parentField.pairRange;
+  }
+  return el.range;
+}
+
+export function collectWaivers(design: Design, _ruleIds: ReadonlySet<string>): Waivers {
+  const entries: Array<{ rule: string; range?: Range; reason: string; at: Range }> = [];
+  for (const w of design.waivers) {
+    const rule = str(w, 'rule');
+    const reason = str(w, 'reason')?.trim();
+    if (!rule || !reason) {
+      continue;
+    }
+    const at = str(w, 'at');
+    const range = at === undefined ? undefined : resolveWaiverPath(design, at);
+    if (at !== undefined && !range) {
+      continue;
+    }
+    entries.push({ rule: rule.toUpperCase(), range, reason, at: w.range });
+  }
+  const comments = ignoreComments(design.parsed).filter((c) => c.reason);
+  return {
+    match(f, parsed) {
+      // Findings about waivers themselves are never waived.
+      if (f.ruleId === 'DSN007') {
+        return undefined;
+      }
+      for (const e of entries) {
+        if (e.rule === f.ruleId && (!e.range || (f.range[0] >= e.range[0] && f.range[1] <= e.range[1]))) {
+          return { reason: e.reason, range: e.at };
+        }
+      }
+      if (comments.length) {
+        const line = lineOf(parsed.lineStarts, f.range[0]);
+        for (const c of comments) {
+          if (c.targetLine === line && c.rules.some((r) => r.id === f.ruleId)) {
+            return { reason: c.reason, range: c.range };
+          }
+        }
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,265 @@
+// Minimal text edits at node ranges. `Document.toString()` reformats untouched lines
+// (pipeline.md), so fixes never re-stringify a document: they replace exactly a node's
+// range, or insert a fragment rendered for that spot with its neighbours' indentation,
+// quoting and flow/block style.
+import { isMap, isPair, isScalar, isSeq, Scalar, stringify, YAMLMap, YAMLSeq } from 'yaml';
+import type { Element, Field, Item } from '../model';
+import type { TextEdit } from '../types';
+
+export type Value = string | number | boolean | Value[] | { [key: string]: Value };
+
+export class Editor {
+  readonly eol: string;
+  constructor(readonly text: string) {
+    this.eol = /\r\n/.test(text.slice(0, 10_000)) ? '\r\n' : '\n';
+  }
+
+  /** Replaces a scalar (a field's value or one list item), keeping its quoting style. */
+  replaceScalar(target: Field | Item, value: string | number | boolean): TextEdit {
+    const node = 'node' in target ? target.node : undefined;
+    const style = isScalar(node) ? (node as Scalar).type : undefined;
+    return { range: [target.range[0], target.range[1]], newText: this.scalar(value, style) };
+  }
+
+  /** Renames a key in place. */
+  renameKey(f: Field, key: string): TextEdit {
+    return { range: f.keyRange, newText: key };
+  }
+
+  /** Sets a key of a mapping: replaces its value when present, inserts it otherwise. */
+  setKey(el: Element, key: string, value: Value): TextEdit {
+    const f = el.fields.get(key);
+    if (f && (typeof value !== 'object' || value === null) && (isScalar(f.node) || f.node === null)) {
+      if (f.range[0] === f.range[1]) {
+        return { range: [f.keyRange[1], f.range[1]], newText: this.afterColon(f.keyRange[1]) + this.scalar(value) };
+      }
+      return this.replaceScalar(f, value);
+    }
+    if (f) {
+      const indent = this.indentOfKey(f.keyRange[0]);
+      return { range: this.valueSpan(f), newText: this.renderValueAfterKey(value, indent, this.isFlowContext(el)) };
+    }
+    return this.insertKey(el, key, value);
+  }
+
+  /** Inserts `key: value` as the last key of a mapping, in the mapping's own style. */
+  insertKey(el: Element, key: string, value: Value): TextEdit {
+    const map = el.node;
+    const text = this.text;
+    if (isMap(map) && (map as YAMLMap).flow) {
+      const m = map as YAMLMap;
+      const last = lastRealPair(m);
+      const frag = `${this.key(key)}: ${this.flowValue(value)}`;
+      if (last) {
+        const end = pairEnd(last);
+        return { range: [end, end], newText: `, ${frag}` };
+      }
+      const r = m.range!;
+      const close = text.lastIndexOf('}', r[1]);
+      const open = text.indexOf('{', r[0]);
+      const inner = text.slice(open + 1, close);
+      return { range: [open + 1, close], newText: inner.trim() === '' ? (inner.length ? ` ${frag} ` : frag) : `${inner}${frag}` };
+    }
+    if (isMap(map) && (map as YAMLMap).items.length) {
+      const m = map as YAMLMap;
+      const first = m.items.find(isPair)!;
+      const last = lastRealPair(m) ?? first;
+      const indent = this.indentOfKey((first.key as Scalar).range![0]);
+      const at = this.endOfContentLine(pairEnd(last));
+      return { range: [at, at], newText: this.eol + indent + this.key(key) + ':' + this.renderValueAfterKey(value, indent, false) };
+    }
+    // An empty mapping: `retry:` with nothing under it, or the root of an empty file.
+    const pf = el.parentField;
+    if (pf) {
+      const parentIndent = this.indentOfKey(pf.keyRange[0]);
+      const indent = parentIndent + '  ';
+      if (pf.range[1] > pf.range[0]) {
+        // `retry: ~` or `retry: {}`: replace the value with a block mapping.
+        return { range: this.valueSpan(pf), newText: this.eol + indent + this.key(key) + ':' + this.renderValueAfterKey(value, indent, false) };
+      }
+      const at = this.endOfContentLine(pf.keyRange[1]);
+      return { range: [at, at], newText: this.eol + indent + this.key(key) + ':' + this.renderValueAfterKey(value, indent, false) };
+    }
+    // The root mapping of an empty file: append at the end.
+    const at = text.length;
+    const sep = at === 0 || text.endsWith('\n') ? '' : this.eol;
+    return { range: [at, at], newText: sep + this.key(key) + ':' + this.renderValueAfterKey(value, '', false) + this.eol };
+  }
+
+  /** Inserts `key: value` as the first key of a mapping, before the others. */
+  insertKeyFirst(el: Element, key: string, value: Value): TextEdit {
+    const map = el.node;
+    if (isMap(map) && !(map as YAMLMap).flow && (map as YAMLMap).items.length) {
+      const first = (map as YAMLMap).items.find(isPair)!;
+      const start = (first.key as Scalar).range![0];
+      const indent = this.indentOfKey(start);
+      return { range: [start, start], newText: this.key(key) + ':' + this.renderValueAfterKey(value, indent, false) + this.eol + indent };
+    }
+    return this.insertKey(el, key, value);
+  }
+
+  /** Removes one item of a list, keeping the comments around it. */
+  removeItem(f: Field, index: number): TextEdit | undefined {
+    const seq = f.node;
+    if (!isSeq(seq)) {
+      return undefined;
+    }
+    const s = seq as YAMLSeq;
+    const nodes = s.items;
+    const node = nodes[index] as { range?: [number, number, number] } | undefined;
+    if (!node?.range) {
+      return undefined;
+    }
+    const text = this.text;
+    if (s.flow) {
+      if (nodes.length === 1) {
+        return { range: [node.range[0], node.range[1]], newText: '' };
+      }
+      if (index < nodes.length - 1) {
+        const next = nodes[index + 1] as { range: [number, number, number] };
+        return { range: [node.range[0], next.range[0]], newText: '' };
+      }
+      const prev = nodes[index - 1] as { range: [number, number, number] };
+      return { range: [prev.range[1], node.range[1]], newText: '' };
+    }
+    // Block sequence: remove the item's lines; a trailing comment on them stays as its own line.
+    const lineStart = text.lastIndexOf('\n', node.range[0] - 1) + 1;
+    const dash = text.lastIndexOf('-', node.range[0]);
+    if (dash < lineStart) {
+      return undefined;
+    }
+    const contentEnd = this.endOfContentLine(node.range[1]);
+    const comment = this.trailingComment(lineStart, contentEnd);
+    let end = contentEnd;
+    if (text.startsWith('\r\n', end)) {
+      end += 2;
+    } else if (text[end] === '\n') {
+      end += 1;
+    }
+    if (nodes.length === 1) {
+      // The only item: the list becomes `[]` after its key.
+      const colon = text.indexOf(':', f.keyRange[1]);
+      const keep = comment ? ' ' + comment : '';
+      return { range: [colon + 1, contentEnd], newText: ' []' + keep };
+    }
+    const indent = text.slice(lineStart, dash);
+    return { range: [lineStart, end], newText: comment ? indent + comment + this.eol : '' };
+  }
+
+  // --- rendering -------------------------------------------------------------------
+
+  scalar(value: string | number | boolean, style?: string): string {
+    if (typeof value === 'string') {
+      if (style === 'QUOTE_DOUBLE') {
+        return JSON.stringify(value);
+      }
+      if (style === 'QUOTE_SINGLE') {
+        return `'${value.replace(/'/g, "''")}'`;
+      }
+    }
+    return stringify(value, { lineWidth: 0 }).trimEnd();
+  }
+
+  private key(k: string): string {
+    return this.scalar(k);
+  }
+
+  private flowValue(v: Value): string {
+    if (Array.isArray(v)) {
+      return '[' + v.map((x) => this.flowValue(x)).join(', ') + ']';
+    }
+    if (typeof v === 'object') {
+      return '{' + Object.entries(v).map(([k, x]) => `${this.key(k)}: ${this.flowValue(x)}`).join(', ') + '}';
+    }
+    return this.scalar(v);
+  }
+
+  /** The text after `key:` for a value: ` scalar`, ` [a, b]`, or an indented block mapping. */
+  private renderValueAfterKey(v: Value, indent: string, flow: boolean): string {
+    if (typeof v === 'object' && !Array.isArray(v) && !flow) {
+      const inner = indent + '  ';
+      return Object.entries(v)
+        .map(([k, x]) => this.eol + inner + this.key(k) + ':' + this.renderValueAfterKey(x, inner, false))
+        .join('');
+    }
+    return ' ' + this.flowValue(v);
+  }
+
+  private isFlowContext(el: Element): boolean {
+    return isMap(el.node) && !!(el.node as YAMLMap).flow;
+  }
+
+  private afterColon(keyEnd: number): string {
+    const colon = this.text.indexOf(':', keyEnd);
+    return colon >= 0 && this.text[colon + 1] === ' ' ? '' : ' ';
+  }
+
+  /** The text range of a field's value, including a block collection's lines. */
+  private valueSpan(f: Field): [number, number] {
+    const colon = this.text.indexOf(':', f.keyRange[1]);
+    const end = f.range[1] > f.range[0] ? this.endOfContentLine(f.range[1]) : colon + 1;
+    // Keep a trailing comment at the end of the value's last line.
+    const lineStart = this.text.lastIndexOf('\n', end - 1) + 1;
+    const comment = this.commentStart(lineStart, end);
+    return [colon + 1, comment ?? end];
+  }
+
+  indentOfKey(offset: number): string {
+    const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
+    return ' '.repeat(offset - lineStart);
+  }
+
+  /** The end (before the line break) of the last line holding content before `offset`. */
+  endOfContentLine(offset: number): number {
+    const text = this.text;
+    let i = Math.min(offset, text.length);
+    while (i > 0 && /\s/.test(text[i - 1])) {
+      i--;
+    }
+    while (i < text.length && text[i] !== '\n' && text[i] !== '\r') {
+      i++;
+    }
+    return i;
+  }
+
+  private commentStart(lineStart: number, lineEnd: number): number | undefined {
+    const line = this.text.slice(lineStart, lineEnd);
+    const m = /(^|\s)#/.exec(stripQuoted(line));
+    if (!m) {
+      return undefined;
+    }
+    let at = lineStart + m.index + m[1].length;
+    while (at > lineStart && /[ \t]/.test(this.text[at - 1])) {
+      at--;
+    }
+    return at;
+  }
+
+  private trailingComment(lineStart: number, lineEnd: number): string | undefined {
+    const at = this.commentStart(lineStart, lineEnd);
+    return at === undefined ? undefined : this.text.slice(at, lineEnd).trim();
+  }
+}
+
+/** Blanks out quoted strings so that a `#` inside them is not taken for a comment. */
+function stripQuoted(line: string): string {
+  return line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, (m) => ' '.repeat(m.length));
+}
+
+function lastRealPair(m: YAMLMap): { key: unknown; value: unknown } | undefined {
+  for (let i = m.items.length - 1; i >= 0; i--) {
+    if (isPair(m.items[i])) {
+      return m.items[i] as { key: unknown; value: unknown };
+    }
+  }
+  return undefined;
+}
+
+function pairEnd(p: { key: unknown; value: unknown }): number {
+  const v = p.value as { range?: [number, number, number] } | null;
+  if (v?.range) {
+    return v.range[1];
+  }
+  const k = p.key as { range?: [number, number, number] };
+  return k.range ? k.range[1] : 0;
+}

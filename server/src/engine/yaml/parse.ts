@@ -1,0 +1,284 @@
+// The only module family of the engine that imports `yaml` (see docs/architecture.md).
+// It turns text into a Document with source ranges, reports syntax problems with exact
+// offsets, finds `review-ignore` comments and guards against alias bombs.
+import {
+  Alias,
+  Composer,
+  CST,
+  Parser,
+  YAMLParseError,
+  Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Node,
+  parseDocument,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
+} from 'yaml';
+import type { Range } from '../types';
+
+export { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Scalar, YAMLMap, YAMLSeq };
+export type { Node };
+
+export interface SyntaxProblem {
+  range: Range;
+  code: string;
+  message: string;
+}
+
+export interface Comment {
+  /** Offset of the `#`. */
+  start: number;
+  /** Offset just past the comment text (before the line break). */
+  end: number;
+  /** The comment text without `#`, trimmed. */
+  text: string;
+  /** True when nothing but white space precedes the comment on its line. */
+  ownLine: boolean;
+  /** Zero-based line of the comment. */
+  line: number;
+}
+
+export interface ParsedYaml {
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** Syntax errors, duplicate keys, multiple documents and alias bombs. */
+  problems: SyntaxProblem[];
+  comments: Comment[];
+  /** Offsets at which each line starts. */
+  lineStarts: number[];
+}
+
+export interface ParseLimits {
+  /** Nodes an alias-expanded walk of the document may visit before it counts as an alias bomb. */
+  maxAliasExpansion: number;
+}
+
+export const defaultParseLimits: ParseLimits = { maxAliasExpansion: 10_000 };
+
+const messages: Record<string, string> = {
+  DUPLICATE_KEY: 'duplicate key',
+  MULTIPLE_DOCS: 'a design file holds one YAML document; this one has several (split it, or remove the `---` separator)',
+};
+
+function cleanMessage(code: string, message: string): string {
+  if (messages[code]) {
+    return messages[code];
+  }
+  // `yaml` appends " at line X, column Y:" and a code frame unless prettyErrors is off;
+  // with it off some messages still end in a period or carry a trailing code frame.
+  const firstLine = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return firstLine.charAt(0).toLowerCase() + firstLine.slice(1);
+}
+
+export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits): ParsedYaml {
+  const lineCounter = new LineCounter();
+  // parseDocument, spelled out so that the CST tokens of the same pass yield the comments.
+  const parser = new Parser(lineCounter.addNewLine);
+  const composer = new Composer({ keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, strict: true });
+  const tokens: unknown[] = [];
+  const tee = function* (): Generator<CST.Token> {
+    for (const t of parser.parse(text)) {
+      tokens.push(t);
+      yield t;
+    }
+  };
+  let doc: Document.Parsed | undefined;
+  let extraDoc: Document.Parsed | undefined;
+  for (const d of composer.compose(tee(), true, text.length)) {
+    if (!doc) {
+      doc = d;
+    } else if (!extraDoc) {
+      extraDoc = d;
+    }
+  }
+  if (!doc) {
+    doc = parseDocument('');
+  }
+  if (extraDoc) {
+    const r = extraDoc.range;
+    doc.errors.push(new YAMLParseError([r[0], r[0] + 3], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+  }
+  const problems: SyntaxProblem[] = [];
+  for (const e of doc.errors) {
+    const start = Math.max(0, Math.min(e.pos[0], text.length));
+    const end = Math.max(start, Math.min(e.pos[1], text.length));
+    problems.push(refine(doc, text, { range: [start, end], code: e.code, message: cleanMessage(e.code, e.message) }));
+  }
+  const bomb = findAliasBomb(doc, limits.maxAliasExpansion);
+  if (bomb) {
+    problems.push(bomb);
+  }
+  problems.sort((a, b) => a.range[0] - b.range[0]);
+  const lineStarts = computeLineStarts(text);
+  return { text, doc, lineCounter, problems, comments: collectComments(tokens, text, lineStarts), lineStarts };
+}
+
+/**
+ * Points an error where a user looks for it: a duplicate key on the whole key, an
+ * unclosed flow collection on its opening bracket (the parser notices only on the next line).
+ */
+function refine(doc: Document.Parsed, text: string, p: SyntaxProblem): SyntaxProblem {
+  if (p.code === 'DUPLICATE_KEY') {
+    const m = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#\r\n]*?[^\s:#])(?=[ \t]*:)/.exec(text.slice(p.range[0], p.range[0] + 1024));
+    if (m) {
+      return { ...p, range: [p.range[0], p.range[0] + m[0].length], message: `duplicate key \`${m[0]}\`` };
+    }
+    return p;
+  }
+  const close = /end with a ([\]}])/.exec(p.message);
+  if (close) {
+    let open: number | undefined;
+    const visit = (n: unknown, depth: number): void => {
+      if (depth > 500 || !(isMap(n) || isSeq(n))) {
+        return;
+      }
+      const c = n as (YAMLMap | YAMLSeq) & { flow?: boolean; range?: [number, number, number] };
+      if (c.flow && c.range && c.range[0] <= p.range[0]) {
+        const last = text.slice(c.range[0], c.range[1]).trimEnd().slice(-1);
+        if (last !== close[1] && (open === undefined || c.range[0] > open)) {
+          open = c.range[0];
+        }
+      }
+      for (const it of c.items) {
+        if (isPair(it)) {
+          visit(it.key, depth + 1);
+          visit(it.value, depth + 1);
+        } else {
+          visit(it, depth + 1);
+        }
+      }
+    };
+    visit(doc.contents, 0);
+    if (open !== undefined) {
+      const what = close[1] === ']' ? 'flow sequence' : 'flow mapping';
+      return { ...p, range: [open, open + 1], message: `this ${what} is not closed with \`${close[1]}\` (or its next line is not indented enough)` };
+    }
+  }
+  return p;
+}
+
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      starts.push(i + 1);
+    } else if (c === 13 && text.charCodeAt(i + 1) !== 10) {
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+/**
+ * The expanded size of every anchored node, memoised, so that a billion-laughs document
+ * is measured in time linear in its text and reported at the first alias that crosses the
+ * limit.
+ */
+function findAliasBomb(doc: Document.Parsed, limit: number): SyntaxProblem | undefined {
+  const sizes = new Map<Node, number>();
+  let found: SyntaxProblem | undefined;
+  const sizeOf = (node: unknown, depth: number): number => {
+    if (found || depth > 1000) {
+      return 1;
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target) {
+        return 1;
+      }
+      const s = sizeOf(target, depth + 1);
+      if (s > limit && !found) {
+        const r = node.range ?? [0, 0, 0];
+        found = {
+          range: [r[0], r[1]],
+          code: 'ALIAS_BOMB',
+          message: `alias *${node.source} expands to more than ${limit} nodes (a possible alias bomb); the design is not analysed past it`,
+        };
+      }
+      return s;
+    }
+    if (isMap(node) || isSeq(node)) {
+      const memo = sizes.get(node as Node);
+      if (memo !== undefined) {
+        return memo;
+      }
+      sizes.set(node as Node, 1); // guards against cycles
+      let total = 1;
+      for (const item of (node as YAMLMap | YAMLSeq).items) {
+        if (isPair(item)) {
+          total += sizeOf(item.key, depth + 1) + sizeOf(item.value, depth + 1);
+        } else {
+          total += sizeOf(item, depth + 1);
+        }
+        if (total > limit * 10) {
+          break;
+        }
+      }
+      sizes.set(node as Node, total);
+      return total;
+    }
+    return 1;
+  };
+  const total = sizeOf(doc.contents, 0);
+  if (!found && total > limit * 10) {
+    found = { range: [0, 0], code: 'ALIAS_BOMB', message: `the document expands to more than ${limit * 10} nodes` };
+  }
+  return found;
+}
+
+/** Comments, read from the CST tokens of the same parse: exact, and no second lexing pass. */
+function collectComments(tokens: unknown[], text: string, lineStarts: number[]): Comment[] {
+  const out: Comment[] = [];
+  const stack: unknown[] = [tokens];
+  while (stack.length) {
+    const o = stack.pop();
+    if (!o || typeof o !== 'object') {
+      continue;
+    }
+    if (Array.isArray(o)) {
+      for (let i = o.length - 1; i >= 0; i--) {
+        stack.push(o[i]);
+      }
+      continue;
+    }
+    const t = o as { type?: string; offset?: number; source?: unknown };
+    if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
+      const start = t.offset;
+      const end = start + t.source.length;
+      const line = lineOf(lineStarts, start);
+      const ownLine = text.slice(lineStarts[line], start).trim().replace(/^\uFEFF/, '') === '';
+      out.push({ start, end, text: t.source.slice(1).trim(), ownLine, line });
+      continue;
+    }
+    for (const k of Object.keys(o)) {
+      const v = (o as Record<string, unknown>)[k];
+      if (v && typeof v === 'object') {
+        stack.push(v);
+      }
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** Zero-based line of an offset, by binary search over line starts. */
+export function lineOf(lineStarts: number[], offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
