@@ -1,1 +1,120 @@
-console.log("x")
+// The `ddr` command: lint, rules, explain, and lsp (the language server, loaded only for
+// that command so that linting never pays for LSP code). Every failure the user can cause
+// ends in one line on stderr and exit code 2, never a stack trace.
+import { UsageError } from './args';
+import { Io, packageVersion } from './io';
+import { lint, LINT_USAGE } from './lint';
+import { EXPLAIN_USAGE, explainCommand, RULES_USAGE, rulesCommand } from './rules';
+
+export const USAGE = `Usage: ddr <command> [options]
+
+Reviews designs of distributed systems (*.design.yaml) for delivery, retry,
+idempotency, timeout, partial-failure, consistency and ordering problems.
+
+Commands:
+  lint [paths...]   review design files (default: the current folder)
+  rules             list every rule
+  explain <RULE>    show a rule's page
+  lsp [--stdio]     start the language server
+
+Options:
+  -h, --help        show help (also: ddr <command> --help)
+  -v, --version     show the version
+
+Examples:
+  ddr lint
+  ddr lint designs/ --format sarif -o ddr.sarif
+  ddr lint 'designs/**/*.design.yaml' --max-warnings 0
+  ddr explain RTY003
+`;
+
+const COMMAND_USAGE: Record<string, string> = { lint: LINT_USAGE, rules: RULES_USAGE, explain: EXPLAIN_USAGE };
+
+function processIo(): Io {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdoutIsTTY: !!process.stdout.isTTY,
+    version: packageVersion(),
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+  };
+}
+
+function startLsp(argv: string[], io: Io): number {
+  let server: { startServer(argv: string[]): void };
+  try {
+    // Lazy on purpose: `ddr lint` must not load the language server.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    server = require('../lsp/server');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err?.code === 'MODULE_NOT_FOUND' && /lsp[\\/]server/.test(err.message)) {
+      io.stderr('ddr: the language server is not built yet\n');
+      return 2;
+    }
+    throw e;
+  }
+  if (typeof server.startServer !== 'function') {
+    io.stderr('ddr: the language server is not built yet\n');
+    return 2;
+  }
+  server.startServer(argv);
+  return 0;
+}
+
+/** Runs one command; returns its exit code. */
+export function main(argv: string[], io: Io = processIo()): number {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case undefined:
+        io.stderr(USAGE);
+        return 2;
+      case '-h':
+      case '--help':
+        io.stdout(USAGE);
+        return 0;
+      case 'help':
+        if (rest[0] && !COMMAND_USAGE[rest[0]]) {
+          throw new UsageError(`unknown command \`${rest[0]}\``);
+        }
+        io.stdout(rest[0] ? COMMAND_USAGE[rest[0]] : USAGE);
+        return 0;
+      case '-v':
+      case '--version':
+        io.stdout(io.version + '\n');
+        return 0;
+      case 'lint':
+        return lint(rest, io);
+      case 'rules':
+        return rulesCommand(rest, io);
+      case 'explain':
+        return explainCommand(rest, io);
+      case 'lsp':
+        return startLsp(rest, io);
+      default:
+        io.stderr(`ddr: unknown command \`${cmd}\`\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`ddr: ${e.message}\nRun \`ddr ${cmd && COMMAND_USAGE[cmd] ? cmd + ' ' : ''}--help\` for usage.\n`);
+      return 2;
+    }
+    const err = e as Error;
+    io.stderr(`ddr: internal error: ${err?.message ?? String(e)}${process.env.DDR_DEBUG ? '\n' + err?.stack : ' (set DDR_DEBUG=1 for details)'}\n`);
+    return 2;
+  }
+}
+
+/** Entry point of bin/ddr.js. */
+export function run(argv: string[]): void {
+  const code = main(argv);
+  // The language server keeps the process alive itself; every other command ends here.
+  process.exitCode = code;
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2));
+}

@@ -1,0 +1,238 @@
+// Which files `ddr lint` reads: files, folders (walked for design files) and globs
+// (`*`, `**`, `?`, matched over a directory walk). No dependency: the walk is small and
+// its rules are the ones users expect from ESLint and ruff.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const DESIGN_FILE = /\.design\.ya?ml$/;
+const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+
+export interface Resolved {
+  /** Absolute paths, sorted, without duplicates. */
+  files: string[];
+  /** One line each: a path that names nothing, a folder that cannot be read. */
+  problems: string[];
+}
+
+export function hasGlob(p: string): boolean {
+  return /[*?]/.test(p);
+}
+
+/**
+ * Resolves the paths given on the command line. A file is read whatever its name (the
+ * user named it); a folder yields the design files under it; a glob yields the files it
+ * matches — the design files among them, or every match when the glob itself ends in
+ * `.yaml`/`.yml`. A folder matched by a glob is walked like a folder.
+ */
+export function resolvePaths(args: string[], cwd: string): Resolved {
+  const found = new Set<string>();
+  const problems: string[] = [];
+  const inputs = args.length ? args : ['.'];
+  for (const arg of inputs) {
+    if (hasGlob(arg)) {
+      const before = found.size;
+      const matched = glob(arg, cwd, problems);
+      for (const m of matched) {
+        found.add(m);
+      }
+      if (!matched.length && found.size === before) {
+        problems.push(`no files match \`${arg}\``);
+      }
+      continue;
+    }
+    const abs = path.resolve(cwd, arg);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      problems.push(`${arg}: ${reason(e)}`);
+      continue;
+    }
+    if (st.isDirectory()) {
+      walk(abs, (f) => DESIGN_FILE.test(f) && found.add(f), problems, cwd);
+    } else {
+      found.add(abs);
+    }
+  }
+  return { files: [...found].sort(), problems };
+}
+
+/** A short, stack-free reason for a failed file operation. */
+export function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'ENOTDIR':
+      return 'not a directory';
+    default:
+      return code ? code.toLowerCase() : String((e as Error)?.message ?? e);
+  }
+}
+
+/**
+ * Walks a folder depth-first, calling `onFile` for every file (symlinked files included;
+ * a dangling symlink is reported as a file, so that reading it fails visibly). Symlinked
+ * folders are followed once: a folder whose real path was already visited is skipped, so
+ * a link to an ancestor ends the walk instead of looping.
+ */
+export function walk(root: string, onFile: (abs: string) => unknown, problems: string[], cwd: string, seen = new Set<string>()): void {
+  let real: string;
+  try {
+    real = fs.realpathSync(root);
+  } catch (e) {
+    problems.push(`${display(root, cwd)}: ${reason(e)}`);
+    return;
+  }
+  if (seen.has(real)) {
+    return;
+  }
+  seen.add(real);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(root, { withFileTypes: true });
+  } catch (e) {
+    problems.push(`${display(root, cwd)}: ${reason(e)}`);
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const ent of entries) {
+    const abs = path.join(root, ent.name);
+    if (ent.isDirectory()) {
+      if (!SKIPPED_DIRS.has(ent.name)) {
+        walk(abs, onFile, problems, cwd, seen);
+      }
+    } else if (ent.isSymbolicLink()) {
+      let st: fs.Stats | undefined;
+      try {
+        st = fs.statSync(abs);
+      } catch {
+        st = undefined;
+      }
+      if (st?.isDirectory()) {
+        if (!SKIPPED_DIRS.has(ent.name)) {
+          walk(abs, onFile, problems, cwd, seen);
+        }
+      } else {
+        onFile(abs);
+      }
+    } else if (ent.isFile()) {
+      onFile(abs);
+    }
+  }
+}
+
+/** Converts a glob to a regular expression over `/`-separated relative paths. */
+export function globToRegExp(pattern: string): RegExp {
+  const segs = pattern.split('/');
+  let re = '';
+  segs.forEach((seg, i) => {
+    const last = i === segs.length - 1;
+    if (seg === '**') {
+      // Zero or more whole segments, none of them hidden.
+      re += last ? '(?:(?!\\.)[^/]*(?:/(?!\\.)[^/]*)*)?' : '(?:(?!\\.)[^/]*/)*';
+      return;
+    }
+    let s = '';
+    for (let j = 0; j < seg.length; j++) {
+      const c = seg[j];
+      if (c === '*') {
+        s += '[^/]*';
+      } else if (c === '?') {
+        s += '[^/]';
+      } else {
+        s += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+      }
+    }
+    // Like a shell, a wildcard does not match a leading dot.
+    if (!seg.startsWith('.') && /^[*?]/.test(seg)) {
+      s = '(?!\\.)' + s;
+    }
+    re += s + (last ? '' : '/');
+  });
+  return new RegExp('^' + re + '$');
+}
+
+/** Matches a glob against a walk of its static base folder. */
+export function glob(pattern: string, cwd: string, problems: string[]): string[] {
+  const posix = pattern.replace(/\\/g, '/');
+  const absolute = posix.startsWith('/');
+  const segs = posix.split('/').filter((s, i) => s !== '' || i === 0);
+  const baseSegs: string[] = [];
+  while (segs.length > 1 && !hasGlob(segs[0])) {
+    baseSegs.push(segs.shift()!);
+  }
+  const base = absolute ? path.resolve('/', ...baseSegs) : path.resolve(cwd, ...baseSegs.filter((s) => s !== '.'));
+  const re = globToRegExp(segs.filter((s) => s !== '').join('/'));
+  const yamlOnly = !/\.ya?ml$/.test(posix);
+  const out: string[] = [];
+  const consider = (abs: string, isDir: boolean) => {
+    const rel = path.relative(base, abs).split(path.sep).join('/');
+    if (!re.test(rel)) {
+      return false;
+    }
+    if (isDir) {
+      walk(abs, (f) => DESIGN_FILE.test(f) && out.push(f), problems, cwd);
+    } else if (!yamlOnly || DESIGN_FILE.test(abs)) {
+      out.push(abs);
+    }
+    return true;
+  };
+  if (!fs.existsSync(base)) {
+    return out;
+  }
+  // Walk every entry below the base (folders too, since a glob may name a folder).
+  const seen = new Set<string>();
+  const visit = (dir: string): void => {
+    let real: string;
+    try {
+      real = fs.realpathSync(dir);
+    } catch {
+      return;
+    }
+    if (seen.has(real)) {
+      return;
+    }
+    seen.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      problems.push(`${display(dir, cwd)}: ${reason(e)}`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const ent of entries) {
+      const abs = path.join(dir, ent.name);
+      let isDir = ent.isDirectory();
+      if (ent.isSymbolicLink()) {
+        try {
+          isDir = fs.statSync(abs).isDirectory();
+        } catch {
+          isDir = false;
+        }
+      }
+      if (isDir && SKIPPED_DIRS.has(ent.name)) {
+        continue;
+      }
+      if (!consider(abs, isDir) && isDir) {
+        visit(abs);
+      }
+    }
+  };
+  visit(base);
+  return [...new Set(out)];
+}
+
+/** A path as the CLI prints it: relative to cwd, with `/`. */
+export function display(abs: string, cwd: string): string {
+  const rel = path.relative(cwd, abs) || path.basename(abs);
+  return rel.split(path.sep).join('/');
+}

@@ -1,0 +1,48 @@
+// What a command touches outside itself, passed in so that commands stay plain functions.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RULES } from '../engine/registry';
+import type { Rule } from '../engine/rule';
+import { editDistance } from '../engine/text';
+
+export interface Io {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdoutIsTTY: boolean;
+  version: string;
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+/** The package's version, from the package.json above the compiled file. */
+export function packageVersion(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 8; i++) {
+    const p = path.join(dir, 'package.json');
+    try {
+      const pkg = JSON.parse(fs.readFileSync(p, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'distributed-design-review' && pkg.version) {
+        return pkg.version;
+      }
+    } catch {
+      // Not here; look further up.
+    }
+    dir = path.dirname(dir);
+  }
+  return '0.0.0';
+}
+
+/** The rule whose id or name is nearest to a mistyped one (always one, for "did you mean"). */
+export function nearestRule(word: string): Rule | undefined {
+  const w = word.toLowerCase();
+  let best: Rule | undefined;
+  let bestD = Infinity;
+  for (const r of RULES) {
+    const d = Math.min(editDistance(w, r.id.toLowerCase()), editDistance(w, r.name));
+    if (d < bestD) {
+      bestD = d;
+      best = r;
+    }
+  }
+  return best;
+}
