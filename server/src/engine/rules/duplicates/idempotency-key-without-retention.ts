@@ -1,0 +1,42 @@
+import { defineRule } from '../../rule';
+import { Operation, str } from '../../model';
+
+const RETENTION = '24h';
+
+export const idempotencyKeyWithoutRetention = defineRule({
+  id: 'DUP002',
+  name: 'idempotency-key-without-retention',
+  area: 'duplicates',
+  severity: 'info',
+  seed: { quote: 'Idempotency keys (preferred for API operations)', section: 'Duplicate Requests › Handling strategies' },
+  docs: {
+    summary: 'An `idempotency` mapping with a `key` but no `retention`: how long the keys are remembered is not stated.',
+    why: 'Idempotency keys make "Network retries" and "Client timeouts with successful server processing" harmless only while the server still remembers the key: a retry that arrives after the key was dropped is processed a second time. Keys must outlive the retry window of every caller, so the retention belongs in the API contract next to the key.',
+    example: {
+      bad: 'design: shop\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: command\n        timeout: 2s\n        idempotency:\n          key: header:Idempotency-Key\n',
+      good: 'design: shop\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: command\n        timeout: 2s\n        idempotency:\n          key: header:Idempotency-Key\n          retention: 24h\n',
+    },
+    fix: 'Adds `retention: 24h` to the `idempotency` mapping, in its own style (block or flow); `--fix` applies it. Change the value when a caller may still retry after a day.',
+  },
+  on: 'idempotency',
+  check(el, ctx) {
+    // A `key` with an invalid value still counts as present (DSN003 reports the value).
+    if (!el.fields.has('key') || el.fields.has('retention')) {
+      return;
+    }
+    const op = el.parent?.kind === 'operation' ? (el.parent as Operation) : undefined;
+    const who = op ? ` of \`${op.qualifiedName ?? op.name ?? 'this operation'}\`` : '';
+    const key = str(el, 'key');
+    ctx.report({
+      range: el.anchor,
+      message: `the idempotency keys${who}${key !== undefined ? ` (\`${key}\`)` : ''} have no \`retention\`: a retry that arrives after a key is forgotten is processed twice`,
+    });
+  },
+  fix(ctx, finding) {
+    const idem = ctx.design.all.find((e) => e.kind === 'idempotency' && e.path === finding.path && e.anchor[0] === finding.range[0]);
+    if (!idem) {
+      return undefined;
+    }
+    return [{ title: `Add \`retention: ${RETENTION}\``, edits: [ctx.edit.insertKey(idem, 'retention', RETENTION)], preferred: true, safe: true }];
+  },
+});
