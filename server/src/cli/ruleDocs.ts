@@ -46,9 +46,11 @@ export function runExample(rule: Rule): ExampleRun {
   let titles: string[] = [];
   let fixed: string | undefined;
   if (rule.fix) {
-    kind = 'choice';
     const offered = mine.map((f) => fixesFor(a, f));
     titles = (offered.find((o) => o.length) ?? []).map((f) => f.title);
+    // A fix the example does not show is not documented as one (the registry test
+    // requires every rule with a fix to offer it on its bad example).
+    kind = titles.length ? 'choice' : '—';
     if (offered.some((o) => autoFix(o))) {
       kind = 'auto';
       let text = bad;
