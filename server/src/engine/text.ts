@@ -78,3 +78,8 @@ export function quoteList(xs: readonly unknown[]): string {
   const q = xs.map((x) => '`' + String(x) + '`');
   return q.length <= 1 ? q.join('') : q.slice(0, -1).join(', ') + ' and ' + q[q.length - 1];
 }
+
+/** "data `orders-db`", or "unnamed data" when the name is missing (DSN006 reports that). */
+export function named(noun: string, name: string | undefined): string {
+  return name !== undefined ? `${noun} \`${name}\`` : `unnamed ${noun}`;
+}
