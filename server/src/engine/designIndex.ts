@@ -128,3 +128,41 @@ export function serviceOfRef(ix: Index, ref: string | undefined): string | undef
   const op = ix.operations.get(ref);
   return op?.service.name;
 }
+
+/**
+ * Every requirement an element cites, resolved; undefined when one of them cannot be read
+ * (an id that names nothing, DSN004, or a value DSN003 reports). Rules that need what
+ * *all* (or *none*) of the cited requirements say stay silent then rather than guess.
+ */
+export function allCitedRequirements(ix: Index, el: Element): Element[] | undefined {
+  const f = el.fields.get('requirements');
+  if (!f) {
+    return [];
+  }
+  if (!f.valid || !f.items) {
+    return undefined;
+  }
+  const out: Element[] = [];
+  for (const it of f.items) {
+    const r = it.valid ? ix.requirements.get(String(it.value)) : undefined;
+    if (!r) {
+      return undefined;
+    }
+    if (!out.includes(r)) {
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+/**
+ * The element of `els` a finding is about, for its fix: by path and, where paths repeat
+ * (two channels with one name, DSN005), the one whose text holds the finding.
+ */
+export function elementOf<T extends Element>(els: readonly T[], finding: { path: string; range: [number, number] }): T | undefined {
+  const same = els.filter((e) => e.path === finding.path);
+  if (same.length <= 1) {
+    return same[0];
+  }
+  return same.find((e) => e.range[0] <= finding.range[0] && finding.range[1] <= e.range[1]);
+}

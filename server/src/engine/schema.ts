@@ -552,6 +552,13 @@ export function keySpec(kind: ObjectKind, key: string): KeySpec | undefined {
   return SCHEMA[kind].keys.find((k) => k.key === key);
 }
 
+/** The keys the schema lists before `key` in a `kind` mapping: a fix inserts `key` after them. */
+export function keysBefore(kind: ObjectKind, key: string): string[] {
+  const keys = SCHEMA[kind].keys.map((k) => k.key);
+  const i = keys.indexOf(key);
+  return i < 0 ? keys : keys.slice(0, i);
+}
+
 /** A one-line description of a value type, for messages and hovers. */
 export function describeType(t: ValueType): string {
   switch (t.t) {

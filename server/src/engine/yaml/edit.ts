@@ -98,6 +98,81 @@ export class Editor {
     return this.insertKey(el, key, value);
   }
 
+  /**
+   * Inserts `key: value` right after the pair of whichever of `after` stands last in the
+   * mapping (so that a key lands beside the keys it belongs with, e.g. `partition_key`
+   * after `ordering`), in the mapping's own style; without such a pair, as the last key.
+   * A pair that a `<<` merge brought in is not the mapping's own and is never a spot.
+   */
+  insertKeyAfter(el: Element, after: readonly string[], key: string, value: Value): TextEdit {
+    const map = el.node;
+    if (!isMap(map)) {
+      return this.insertKey(el, key, value);
+    }
+    const m = map as YAMLMap;
+    let spot: { key: unknown; value: unknown } | undefined;
+    for (const p of m.items) {
+      if (isPair(p) && isScalar(p.key) && after.includes(String((p.key as Scalar).value)) && (p.key as Scalar).range) {
+        if (!spot || (p.key as Scalar).range![0] > (spot.key as Scalar).range![0]) {
+          spot = p as { key: unknown; value: unknown };
+        }
+      }
+    }
+    if (!spot) {
+      return this.insertKey(el, key, value);
+    }
+    const end = pairEnd(spot);
+    if (m.flow) {
+      return { range: [end, end], newText: `, ${this.key(key)}: ${this.flowValue(value)}` };
+    }
+    const indent = this.indentOfKey((spot.key as Scalar).range![0]);
+    const at = this.endOfContentLine(end);
+    return { range: [at, at], newText: this.eol + indent + this.key(key) + ':' + this.renderValueAfterKey(value, indent, false) };
+  }
+  /**
+   * Removes a key and its value from a mapping. In a block mapping the pair's lines go, a
+   * trailing comment on them staying as its own line; in a flow mapping the pair goes with
+   * one separator. Declines (undefined) for a pair a `<<` merge brought in, and for a key
+   * that shares its line with text before it (`- key: v`, the first key of a list item).
+   */
+  removeKey(el: Element, key: string): TextEdit | undefined {
+    const f = el.fields.get(key);
+    const map = el.node;
+    if (!f || !isMap(map)) {
+      return undefined;
+    }
+    const m = map as YAMLMap;
+    const pairs = m.items.filter(isPair) as Array<{ key: unknown; value: unknown }>;
+    const i = pairs.indexOf(f.pair as { key: unknown; value: unknown });
+    const keyStart = (p: { key: unknown }) => (p.key as Scalar).range?.[0];
+    const start = i < 0 ? undefined : keyStart(pairs[i]);
+    if (start === undefined) {
+      return undefined;
+    }
+    const end = pairEnd(pairs[i]);
+    if (m.flow) {
+      if (i < pairs.length - 1) {
+        const next = keyStart(pairs[i + 1]);
+        return next === undefined ? undefined : { range: [start, next], newText: '' };
+      }
+      return i > 0 ? { range: [pairEnd(pairs[i - 1]), end], newText: '' } : { range: [start, end], newText: '' };
+    }
+    const text = this.text;
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    if (text.slice(lineStart, start).trim() !== '') {
+      return undefined;
+    }
+    const contentEnd = this.endOfContentLine(end);
+    const lastLineStart = text.lastIndexOf('\n', contentEnd - 1) + 1;
+    const comment = this.trailingComment(lastLineStart, contentEnd);
+    let after = contentEnd;
+    if (text.startsWith('\r\n', after)) {
+      after += 2;
+    } else if (text[after] === '\n') {
+      after += 1;
+    }
+    return { range: [lineStart, after], newText: comment ? text.slice(lineStart, start) + comment + this.eol : '' };
+  }
   /** Removes one item of a list, keeping the comments around it. */
   removeItem(f: Field, index: number): TextEdit | undefined {
     const seq = f.node;
