@@ -236,7 +236,7 @@ function findAliasBomb(doc: Document.Parsed, limit: number): SyntaxProblem | und
 }
 
 /** Comments, read from the CST tokens of the same parse: exact, and no second lexing pass. */
-function collectComments(tokens: unknown[], text: string, lineStarts: number[]): Comment[] {
+export function collectComments(tokens: unknown[], text: string, lineStarts: number[]): Comment[] {
   const out: Comment[] = [];
   const stack: unknown[] = [tokens];
   while (stack.length) {
