@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { allCitedRequirements, elementOf } from '../../designIndex';
+import { allCitedRequirements, citedRequirements, elementOf } from '../../designIndex';
 import { str } from '../../model';
 import { keysBefore } from '../../schema';
 import type { TextEdit } from '../../types';
@@ -18,7 +18,7 @@ export const globalOrderingNotRequired = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: global\n    requirements: [R1]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: order_id\n    requirements: [R1]\n',
     },
-    fix: 'Replaces `global` with `per-partition` and, when the channel has no `partition_key`, adds the one `ordering_key` its requirements name. Declines when no key is known (no `partition_key`, and the requirements name none or several): the context identifier is the author\'s to state. Weakening a guarantee is the author\'s call: preferred, but not safe. Silent (and no fix) when a cited requirement names nothing or its `ordering` is invalid.',
+    fix: 'Replaces `global` with `per-partition` and, when the channel has no `partition_key`, adds the one `ordering_key` its requirements name. When no key is known (no `partition_key`, and the requirements name none or several) it offers `ordering: none` if every cited requirement says `ordering: none`, and otherwise declines: the context identifier is the author\'s to state. Weakening a guarantee is the author\'s call: preferred, but not safe. Silent (and no fix) when a cited requirement names nothing or its `ordering` is invalid.',
   },
   on: 'channel',
   check(el, ctx) {
@@ -52,6 +52,11 @@ export const globalOrderingNotRequired = defineRule({
     if (!el.fields.has('partition_key')) {
       const keys = [...requirementKeys(ctx.index, el).keys()];
       if (keys.length !== 1) {
+        // Requirements that all say order does not matter ask for no ordering at all.
+        const reqs = citedRequirements(ctx.index, el);
+        if (!keys.length && reqs.length && reqs.every((r) => str(r, 'ordering') === 'none')) {
+          return [{ title: 'Use no ordering guarantee (`ordering: none`)', edits: [ctx.edit.replaceScalar(f, 'none')], preferred: true, safe: false }];
+        }
         return undefined;
       }
       edits.push(ctx.edit.insertKeyAfter(el, keysBefore('channel', 'partition_key'), 'partition_key', keys[0]));

@@ -16,7 +16,7 @@ export const partitionKeyMismatch = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: customer_id\n    requirements: [R1]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: order_id\n    requirements: [R1]\n',
     },
-    fix: "Replaces the `partition_key` with the requirement's `ordering_key`, keeping the value's quotes: safe when the cited requirements name one key, one unsafe fix per key when they name several (no single partition key can then meet them all).",
+    fix: "Replaces the `partition_key` with the requirement's `ordering_key`, keeping the value's quotes: the one right answer when the cited requirements name one key, so the fix is safe. Declines when they name several: no single partition key meets them all, and which requirement gives way is the author's call.",
   },
   on: 'channel',
   check(el, ctx) {
@@ -48,13 +48,10 @@ export const partitionKeyMismatch = defineRule({
       return undefined;
     }
     const keys = [...requirementKeys(ctx.index, el).keys()];
-    return keys
-      .filter((k) => k !== str(el, 'partition_key'))
-      .map((k) => ({
-        title: `Partition by \`${k}\``,
-        edits: [ctx.edit.replaceScalar(f, k)],
-        preferred: keys.length === 1,
-        safe: keys.length === 1,
-      }));
+    // Several keys: whichever one the fix picked, another requirement would still differ.
+    if (keys.length !== 1) {
+      return undefined;
+    }
+    return [{ title: `Partition by \`${keys[0]}\``, edits: [ctx.edit.replaceScalar(f, keys[0])], preferred: true, safe: true }];
   },
 });

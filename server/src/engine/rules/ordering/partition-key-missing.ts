@@ -37,7 +37,7 @@ export const partitionKeyMissing = defineRule({
       return;
     }
     const keys = [...requirementKeys(ctx.index, el)];
-    const hint = keys.length ? ` (${keys.map(([k, rs]) => `${rs.map((r) => r.name ?? '?').join(', ')} ${rs.length === 1 ? 'orders' : 'order'} by \`${k}\``).join('; ')})` : '';
+    const hint = keys.length ? ` (${keys.map(([k, rs]) => `${rs.map((r) => r.name ?? '?').join(' and ')} ${rs.length === 1 ? 'orders' : 'order'} by \`${k}\``).join('; ')})` : '';
     ctx.report({
       range: f.range,
       message: `channel \`${el.name ?? '?'}\` is ordered per partition but names no \`partition_key\`${hint}`,
