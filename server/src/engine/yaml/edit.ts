@@ -129,6 +129,7 @@ export class Editor {
     const at = this.endOfContentLine(end);
     return { range: [at, at], newText: this.eol + indent + this.key(key) + ':' + this.renderValueAfterKey(value, indent, false) };
   }
+
   /**
    * Removes a key and its value from a mapping. In a block mapping the pair's lines go, a
    * trailing comment on them staying as its own line; in a flow mapping the pair goes with
@@ -173,6 +174,7 @@ export class Editor {
     }
     return { range: [lineStart, after], newText: comment ? text.slice(lineStart, start) + comment + this.eol : '' };
   }
+
   /** Removes one item of a list, keeping the comments around it. */
   removeItem(f: Field, index: number): TextEdit | undefined {
     const seq = f.node;
@@ -219,6 +221,78 @@ export class Editor {
     }
     const indent = text.slice(lineStart, dash);
     return { range: [lineStart, end], newText: comment ? indent + comment + this.eol : '' };
+  }
+
+  /**
+   * Removes several items of one list at once, as edits that do not overlap (removeItem
+   * once per item would: in a flow sequence each removal takes a separator of its
+   * neighbour). Removing every item leaves `[]`, keeping the items' trailing comments.
+   */
+  removeItems(f: Field, indices: number[]): TextEdit[] | undefined {
+    const seq = f.node;
+    if (!isSeq(seq)) {
+      return undefined;
+    }
+    const s = seq as YAMLSeq;
+    const n = s.items.length;
+    const remove = [...new Set(indices)].filter((i) => i >= 0 && i < n).sort((a, b) => a - b);
+    const ranges = s.items.map((it) => (it as { range?: [number, number, number] } | null)?.range);
+    if (!remove.length || remove.some((i) => !ranges[i])) {
+      return remove.length ? undefined : [];
+    }
+    const r = (i: number) => ranges[i] as [number, number, number];
+    if (remove.length === 1) {
+      const e = this.removeItem(f, remove[0]);
+      return e ? [e] : undefined;
+    }
+    if (ranges.some((x) => !x)) {
+      return undefined;
+    }
+    if (s.flow) {
+      if (remove.length === n) {
+        return [{ range: [r(0)[0], r(n - 1)[1]], newText: '' }];
+      }
+      const edits: TextEdit[] = [];
+      for (let i = 0; i < remove.length; ) {
+        let j = i;
+        while (j + 1 < remove.length && remove[j + 1] === remove[j] + 1) {
+          j++;
+        }
+        const a = remove[i];
+        const b = remove[j];
+        // A run of items goes with the separators up to the next item, or, at the end of
+        // the list, from the end of the item before it.
+        edits.push(b < n - 1 ? { range: [r(a)[0], r(b + 1)[0]], newText: '' } : { range: [r(a - 1)[1], r(b)[1]], newText: '' });
+        i = j + 1;
+      }
+      return edits;
+    }
+    if (remove.length < n) {
+      const edits = remove.map((i) => this.removeItem(f, i));
+      return edits.every((e): e is TextEdit => !!e) ? edits : undefined;
+    }
+    // Every item of a block sequence: the list becomes `[]` after its key; the comments
+    // on the removed lines stay, the first after `[]`, the others on their own lines.
+    const text = this.text;
+    const colon = text.indexOf(':', f.keyRange[1]);
+    const end = this.endOfContentLine(r(n - 1)[1]);
+    const comments: string[] = [];
+    for (let at = colon + 1; at < end; ) {
+      let eol = text.indexOf('\n', at);
+      if (eol < 0 || eol > end) {
+        eol = end;
+      }
+      const lineEnd = text[eol - 1] === '\r' ? eol - 1 : eol;
+      const lineStart = at === colon + 1 ? text.lastIndexOf('\n', at - 1) + 1 : at;
+      const c = this.commentStart(lineStart, lineEnd);
+      if (c !== undefined && c >= colon + 1) {
+        comments.push(text.slice(c, lineEnd).trim());
+      }
+      at = eol + 1;
+    }
+    const dashIndent = this.indentOfKey(text.lastIndexOf('-', r(0)[0]));
+    const newText = ' []' + comments.map((c, i) => (i === 0 ? ' ' + c : this.eol + dashIndent + c)).join('');
+    return [{ range: [colon + 1, end], newText }];
   }
 
   // --- rendering -------------------------------------------------------------------
