@@ -1,5 +1,6 @@
-import { citedRequirements } from '../../designIndex';
+import { citedRequirements, elementOf } from '../../designIndex';
 import { defineRule } from '../../rule';
+import { keysBefore } from '../../schema';
 import { named } from '../../text';
 import { str } from '../../model';
 import type { Fix } from '../../types';
@@ -34,12 +35,12 @@ export const consistencyUndeclared = defineRule({
     });
   },
   fix(ctx, finding) {
-    const el = ctx.design.data.find((d) => d.path === finding.path);
+    const el = elementOf(ctx.design.data, finding);
     if (!el) {
       return undefined;
     }
-    const strong: Fix = { title: 'Declare `consistency: strong`', edits: [ctx.edit.insertKey(el, 'consistency', 'strong')], safe: false };
-    const eventual: Fix = { title: 'Declare `consistency: eventual`', edits: [ctx.edit.insertKey(el, 'consistency', 'eventual')], safe: false };
+    const strong: Fix = { title: 'Declare `consistency: strong`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'consistency'), 'consistency', 'strong')], safe: false };
+    const eventual: Fix = { title: 'Declare `consistency: eventual`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'consistency'), 'consistency', 'eventual')], safe: false };
     if (strongRequired(ctx.index, el)) {
       return [{ ...strong, preferred: true, safe: true }];
     }

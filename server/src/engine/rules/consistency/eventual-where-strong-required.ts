@@ -1,4 +1,4 @@
-import { citedRequirements, Index } from '../../designIndex';
+import { Index, citedRequirements, elementOf } from '../../designIndex';
 import { defineRule } from '../../rule';
 import { named } from '../../text';
 import { Element, field, str } from '../../model';
@@ -69,7 +69,7 @@ export const eventualWhereStrongRequired = defineRule({
     });
   },
   fix(ctx, finding) {
-    const el = ctx.design.data.find((d) => d.path === finding.path);
+    const el = elementOf(ctx.design.data, finding);
     const f = field(el, 'consistency');
     if (!el || !f) {
       return undefined;

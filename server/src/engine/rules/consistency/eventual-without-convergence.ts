@@ -1,4 +1,6 @@
+import { elementOf } from '../../designIndex';
 import { defineRule } from '../../rule';
+import { keysBefore } from '../../schema';
 import { named } from '../../text';
 import { durationMs, field, str } from '../../model';
 import { eventualNotStrong } from './eventual-where-strong-required';
@@ -30,7 +32,7 @@ export const eventualWithoutConvergence = defineRule({
     });
   },
   fix(ctx, finding) {
-    const el = ctx.design.data.find((d) => d.path === finding.path);
+    const el = elementOf(ctx.design.data, finding);
     if (!el) {
       return undefined;
     }
@@ -38,11 +40,11 @@ export const eventualWithoutConvergence = defineRule({
     return [
       {
         title: 'Add `convergence: time-bound`' + (typeof bound === 'string' ? ` (within the ${bound} staleness bound)` : ''),
-        edits: [ctx.edit.insertKey(el, 'convergence', 'time-bound')],
+        edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'convergence'), 'convergence', 'time-bound')],
         preferred: true,
         safe: typeof bound === 'string',
       },
-      { title: 'Add `convergence: version-bound`', edits: [ctx.edit.insertKey(el, 'convergence', 'version-bound')], safe: false },
+      { title: 'Add `convergence: version-bound`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'convergence'), 'convergence', 'version-bound')], safe: false },
     ];
   },
 });

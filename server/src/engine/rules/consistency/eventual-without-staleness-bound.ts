@@ -1,4 +1,6 @@
+import { elementOf } from '../../designIndex';
 import { defineRule } from '../../rule';
+import { keysBefore } from '../../schema';
 import { named } from '../../text';
 import { field } from '../../model';
 import { eventualNotStrong } from './eventual-where-strong-required';
@@ -34,14 +36,14 @@ export const eventualWithoutStalenessBound = defineRule({
     });
   },
   fix(ctx, finding) {
-    const el = ctx.design.data.find((d) => d.path === finding.path);
+    const el = elementOf(ctx.design.data, finding);
     if (!el) {
       return undefined;
     }
     const bound = finding.data?.bound;
     if (typeof bound === 'string') {
-      return [{ title: `Add \`staleness_bound: ${bound}\` (requirement ${String(finding.data?.requirement)})`, edits: [ctx.edit.insertKey(el, 'staleness_bound', bound)], preferred: true, safe: true }];
+      return [{ title: `Add \`staleness_bound: ${bound}\` (requirement ${String(finding.data?.requirement)})`, edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'staleness_bound'), 'staleness_bound', bound)], preferred: true, safe: true }];
     }
-    return [{ title: 'Add `staleness_bound: 5s`', edits: [ctx.edit.insertKey(el, 'staleness_bound', '5s')], preferred: true, safe: false }];
+    return [{ title: 'Add `staleness_bound: 5s`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'staleness_bound'), 'staleness_bound', '5s')], preferred: true, safe: false }];
   },
 });

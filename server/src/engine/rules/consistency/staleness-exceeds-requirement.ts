@@ -1,4 +1,4 @@
-import { citedRequirements, Index } from '../../designIndex';
+import { Index, citedRequirements, elementOf } from '../../designIndex';
 import { defineRule } from '../../rule';
 import { named } from '../../text';
 import { durationMs, Element, field, str } from '../../model';
@@ -50,7 +50,7 @@ export const stalenessExceedsRequirement = defineRule({
     });
   },
   fix(ctx, finding) {
-    const el = ctx.design.data.find((d) => d.path === finding.path);
+    const el = elementOf(ctx.design.data, finding);
     const f = field(el, 'staleness_bound');
     const bound = finding.data?.bound;
     if (!el || !f || typeof bound !== 'string') {

@@ -1,4 +1,4 @@
-import { citedRequirements } from '../../designIndex';
+import { citedRequirements, elementOf } from '../../designIndex';
 import { defineRule } from '../../rule';
 import { named } from '../../text';
 import { field, str } from '../../model';
@@ -46,7 +46,7 @@ export const strongWhereEventualSuffices = defineRule({
     });
   },
   fix(ctx, finding) {
-    const el = ctx.design.data.find((d) => d.path === finding.path);
+    const el = elementOf(ctx.design.data, finding);
     const f = field(el, 'consistency');
     if (!el || !f) {
       return undefined;
