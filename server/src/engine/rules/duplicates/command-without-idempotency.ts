@@ -1,5 +1,7 @@
 import { defineRule } from '../../rule';
 import { bool, child, Element, Operation, str } from '../../model';
+import { elementOf } from '../../designIndex';
+import { keysBefore } from '../../schema';
 import { isMap } from '../../yaml/parse';
 import type { TextEdit } from '../../types';
 
@@ -72,14 +74,14 @@ export const commandWithoutIdempotency = defineRule({
     }
   },
   fix(ctx, finding) {
-    const op = ctx.design.operations.find((o) => o.path === finding.path && o.range[0] <= finding.range[0] && finding.range[1] <= o.range[1]);
+    const op = elementOf(ctx.design.operations, finding);
     if (!op) {
       return undefined;
     }
     const title = `Add \`idempotency: {key: ${KEY}, retention: ${RETENTION}}\``;
     const f = op.fields.get('idempotency');
     if (!f) {
-      return [{ title, edits: [ctx.edit.insertKey(op, 'idempotency', { key: KEY, retention: RETENTION })], preferred: true, safe: false }];
+      return [{ title, edits: [ctx.edit.insertKeyAfter(op, keysBefore('operation', 'idempotency'), 'idempotency', { key: KEY, retention: RETENTION })], preferred: true, safe: false }];
     }
     const idem = child(op, 'idempotency');
     if (!idem) {

@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
 import { Operation, str } from '../../model';
+import { keysBefore } from '../../schema';
 
 const RETENTION = '24h';
 
@@ -37,6 +38,6 @@ export const idempotencyKeyWithoutRetention = defineRule({
     if (!idem) {
       return undefined;
     }
-    return [{ title: `Add \`retention: ${RETENTION}\``, edits: [ctx.edit.insertKey(idem, 'retention', RETENTION)], preferred: true, safe: true }];
+    return [{ title: `Add \`retention: ${RETENTION}\``, edits: [ctx.edit.insertKeyAfter(idem, keysBefore('idempotency', 'retention'), 'retention', RETENTION)], preferred: true, safe: true }];
   },
 });
