@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { citedRequirements, elementOf } from '../../designIndex';
 import { str } from '../../model';
 
@@ -27,7 +28,7 @@ export const atMostOnceLosesRequiredData = defineRule({
     if (!strict.length) {
       return;
     }
-    const who = el.name !== undefined ? `channel \`${el.name}\`` : 'this channel';
+    const who = named('channel', el.name);
     const names = strict.map((r) => r.name ?? '?');
     const says = names.length === 1 ? `${names[0]} says` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} say`;
     ctx.report({

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { channelOf, elementOf, Index, operationIdempotency } from '../../designIndex';
 import { bool, Element, Operation, str } from '../../model';
 import type { Range, Related } from '../../types';
@@ -87,11 +88,11 @@ export const consumerNotIdempotent = defineRule({
     if (p.kind !== 'unprotected') {
       return;
     }
-    const who = el.name !== undefined ? `consumer \`${el.name}\`` : 'this consumer';
-    const chan = channel.name !== undefined ? `at-least-once channel \`${channel.name}\`` : 'an at-least-once channel';
+    const who = named('consumer', el.name);
+    const chan = `at-least-once ${named('channel', channel.name)}`;
     const handler = p.handler ? `, and its handler \`${p.handler.qualifiedName ?? '?'}\` has no \`idempotency\`` : '';
     const related: Related[] = [
-      { range: channel.fields.get('delivery')!.range, message: `${channel.name !== undefined ? `\`${channel.name}\`` : 'the channel'} delivers at least once: a message may arrive more than once` },
+      { range: channel.fields.get('delivery')!.range, message: `${named('channel', channel.name)} delivers at least once: a message may arrive more than once` },
     ];
     if (p.handler) {
       related.push({ range: p.handler.anchor, message: `${p.handler.qualifiedName ?? 'the handler'} declares no \`idempotency\`` });

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { allCitedRequirements, elementOf } from '../../designIndex';
 import { childElements, str } from '../../model';
 import { keysBefore } from '../../schema';
@@ -36,7 +37,7 @@ export const exactlyOnceNotRequired = defineRule({
     if (reqs.some((r) => str(r, 'duplicates') === 'harmful')) {
       return;
     }
-    const who = el.name !== undefined ? `channel \`${el.name}\`` : 'this channel';
+    const who = named('channel', el.name);
     const cites = reqs.length
       ? `none of its requirements (${reqs.map((r) => r.name ?? '?').join(', ')}) says duplicates are harmful`
       : 'it cites no requirement that says duplicates are harmful';

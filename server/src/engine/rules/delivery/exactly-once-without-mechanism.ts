@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { elementOf } from '../../designIndex';
 import { str } from '../../model';
 import { keysBefore } from '../../schema';
@@ -24,7 +25,7 @@ export const exactlyOnceWithoutMechanism = defineRule({
     if (!f || str(el, 'delivery') !== 'exactly-once' || el.fields.has('mechanism')) {
       return;
     }
-    const who = el.name !== undefined ? `channel \`${el.name}\`` : 'this channel';
+    const who = named('channel', el.name);
     ctx.report({
       range: f.range,
       message: `${who} is exactly-once but does not say how (\`mechanism\`: idempotent-consumer, i.e. idempotency + at-least-once, or transactional)`,

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { allCitedRequirements, elementOf } from '../../designIndex';
 import { str } from '../../model';
 
@@ -27,7 +28,7 @@ export const strongerThanRequired = defineRule({
     if (!reqs?.length || !reqs.every((r) => str(r, 'loss') === 'acceptable')) {
       return;
     }
-    const who = el.name !== undefined ? `channel \`${el.name}\`` : 'this channel';
+    const who = named('channel', el.name);
     const names = reqs.map((r) => r.name ?? '?');
     const which = names.length === 1 ? `its requirement ${names[0]} accepts` : `all its requirements (${names.join(', ')}) accept`;
     ctx.report({

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { allCitedRequirements, citedRequirements, elementOf } from '../../designIndex';
 import { str } from '../../model';
 import { keysBefore } from '../../schema';
@@ -38,7 +39,7 @@ export const globalOrderingNotRequired = defineRule({
       : 'it cites no requirement that requires it';
     ctx.report({
       range: f.range,
-      message: `channel \`${el.name ?? '?'}\` asks for global ordering, which severely limits throughput and availability, but ${cites}`,
+      message: `${named('channel', el.name)} asks for global ordering, which severely limits throughput and availability, but ${cites}`,
     });
   },
   fix(ctx, finding) {

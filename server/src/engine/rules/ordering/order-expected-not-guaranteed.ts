@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { channelOf, elementOf } from '../../designIndex';
 import { bool, str } from '../../model';
 import { keysBefore } from '../../schema';
@@ -35,11 +36,11 @@ export const orderExpectedNotGuaranteed = defineRule({
     if (str(channel, 'ordering') !== 'none' || channel.fields.has('out_of_order')) {
       return;
     }
-    const who = el.name !== undefined ? `consumer \`${el.name}\`` : 'this consumer';
+    const who = named('consumer', el.name);
     ctx.report({
       range: consumerSpot(el, f.range),
-      message: `${who} expects ordered delivery, but channel \`${channel.name ?? '?'}\` gives no ordering guarantee and does not say how out-of-order delivery is handled (\`out_of_order\`)`,
-      related: [{ range: channel.fields.get('ordering')!.range, message: `\`${channel.name ?? 'the channel'}\` has no ordering guarantee: messages may arrive in any order` }],
+      message: `${who} expects ordered delivery, but ${named('channel', channel.name)} gives no ordering guarantee and does not say how out-of-order delivery is handled (\`out_of_order\`)`,
+      related: [{ range: channel.fields.get('ordering')!.range, message: `${named('channel', channel.name)} has no ordering guarantee: messages may arrive in any order` }],
     });
   },
   fix(ctx, finding) {
@@ -49,7 +50,7 @@ export const orderExpectedNotGuaranteed = defineRule({
       return undefined;
     }
     return OUT_OF_ORDER_CHOICES.map((v) => ({
-      title: `Declare \`out_of_order: ${v}\` on channel \`${channel.name ?? '?'}\``,
+      title: `Declare \`out_of_order: ${v}\` on ${named('channel', channel.name)}`,
       edits: [ctx.edit.insertKeyAfter(channel, keysBefore('channel', 'out_of_order'), 'out_of_order', v)],
       safe: false,
     }));

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { citedRequirements, elementOf } from '../../designIndex';
 import { str } from '../../model';
 import { keysBefore, ORDERING_CHANNEL_VALUES } from '../../schema';
@@ -28,7 +29,7 @@ export const orderingUndeclared = defineRule({
     }
     ctx.report({
       range: el.anchor,
-      message: `channel \`${el.name ?? '?'}\` does not declare its ordering guarantee (per-partition, global or none)`,
+      message: `${named('channel', el.name)} does not declare its ordering guarantee (per-partition, global or none)`,
     });
   },
   fix(ctx, finding) {

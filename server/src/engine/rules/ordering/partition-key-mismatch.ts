@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { elementOf } from '../../designIndex';
 import { str } from '../../model';
 import { requirementKeys } from './partition-key-missing';
@@ -35,7 +36,7 @@ export const partitionKeyMismatch = defineRule({
       .join('; ');
     ctx.report({
       range: f.range,
-      message: `channel \`${el.name ?? '?'}\` is partitioned by \`${pk}\`, but ${wants}`,
+      message: `${named('channel', el.name)} is partitioned by \`${pk}\`, but ${wants}`,
       related: differing.flatMap(([k, rs]) =>
         rs.map((r) => ({ range: r.fields.get('ordering_key')!.range, message: `${r.name ?? 'this requirement'} keeps order per \`${k}\`` })),
       ),

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { citedRequirements, elementOf, Index } from '../../designIndex';
 import { Element, str } from '../../model';
 import { keysBefore } from '../../schema';
@@ -25,8 +26,8 @@ export const partitionKeyMissing = defineRule({
     summary: '`ordering: per-partition` on a channel without `partition_key`.',
     why: 'Per-partition ordering keeps order only among messages of one partition: "Ensure: partition key is set to the context identifier". Without a stated key, messages of one order (or user) may land on different partitions and arrive out of order, while the channel claims to keep it.',
     example: {
-      bad: 'design: shop\ndsl: 1\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n',
-      good: 'design: shop\ndsl: 1\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: order_id\n',
+      bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    requirements: [R1]\n',
+      good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: order_id\n    requirements: [R1]\n',
     },
     fix: 'Adds `partition_key:` after `ordering`, set to the `ordering_key` of the requirements the channel cites: safe when they name one key, one unsafe fix per key when they name several. Declines when no cited requirement names an `ordering_key`: the context identifier is the author\'s to state.',
   },
@@ -40,7 +41,7 @@ export const partitionKeyMissing = defineRule({
     const hint = keys.length ? ` (${keys.map(([k, rs]) => `${rs.map((r) => r.name ?? '?').join(' and ')} ${rs.length === 1 ? 'orders' : 'order'} by \`${k}\``).join('; ')})` : '';
     ctx.report({
       range: f.range,
-      message: `channel \`${el.name ?? '?'}\` is ordered per partition but names no \`partition_key\`${hint}`,
+      message: `${named('channel', el.name)} is ordered per partition but names no \`partition_key\`${hint}`,
     });
   },
   fix(ctx, finding) {

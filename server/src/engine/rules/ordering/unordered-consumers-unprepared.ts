@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { str } from '../../model';
 
 export const unorderedConsumersUnprepared = defineRule({
@@ -24,7 +25,7 @@ export const unorderedConsumersUnprepared = defineRule({
     }
     ctx.report({
       range: f.range,
-      message: `channel \`${el.name ?? '?'}\` gives no ordering guarantee and does not say how consumers handle out-of-order delivery (\`out_of_order\`)`,
+      message: `${named('channel', el.name)} gives no ordering guarantee and does not say how consumers handle out-of-order delivery (\`out_of_order\`)`,
     });
   },
 });
