@@ -1,0 +1,108 @@
+// The partial-failure and consistency examples, as a user linting them sees them: the exact
+// findings (rule, line, column), each rule of the two areas at least once and nothing from
+// another area; what `ddr lint --fix` changes in them; and the clean checkout example.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { analyze, fixAll } from '../server/src/engine/analyze';
+import { RULES } from '../server/src/engine/registry';
+import { LineMap } from '../server/src/engine/positions';
+import type { Area } from '../server/src/engine/types';
+
+const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
+
+function read(name: string): string {
+  return fs.readFileSync(path.join(EXAMPLES, name), 'utf8');
+}
+
+/** `RULE line:column`, 1-based, in the order the linter lists them. */
+function findings(text: string): string[] {
+  const a = analyze(text);
+  assert.deepEqual(a.ruleErrors, []);
+  const map = new LineMap(text);
+  return a.findings.map((f) => {
+    const p = map.position(f.range[0]);
+    return `${f.ruleId} ${p.line + 1}:${p.character + 1}`;
+  });
+}
+
+function idsOf(area: Area): string[] {
+  return RULES.filter((r) => r.area === area).map((r) => r.id);
+}
+
+test('partial-failure.design.yaml: exactly the partial-failure findings it shows', () => {
+  assert.deepEqual(findings(read('partial-failure.design.yaml')), [
+    'PAR003 45:16', // batch: true without partial_success
+    'PAR004 58:9', // writes the ledger and publishes without an outbox
+    'PAR009 99:25', // accept-partial while R1 demands a rollback
+    'PAR001 104:20', // hotels.reserve-room has no compensation
+    'PAR006 110:15', // a scenario mapped to no edge case
+    'PAR005 112:15', // a scenario without recovery
+    'PAR002 116:11', // award-points: no on_partial_failure
+    'PAR005 116:11', // award-points: no failure_scenarios
+    'PAR008 116:11', // award-points: no partial_means
+    'PAR007 117:14', // a saga inside the loyalty service
+  ]);
+});
+
+test('consistency.design.yaml: exactly the consistency findings it shows', () => {
+  assert.deepEqual(findings(read('consistency.design.yaml')), [
+    'CNS001 57:18', // seller-balances: eventual financial balance
+    'CNS006 63:18', // product-catalog: strong with no strong requirement
+    'CNS003 70:22', // price-cache: 5m bound over R2's 30s
+    'CNS002 79:18', // search-index: no staleness_bound
+    'CNS004 88:18', // recommendations: no convergence
+    'CNS005 96:18', // order-history: no stale_reads
+    'CNS007 101:11', // session-store: no consistency
+  ]);
+});
+
+test('the examples show every rule of their area, and no other area', () => {
+  const pf = new Set(findings(read('partial-failure.design.yaml')).map((f) => f.split(' ')[0]));
+  const cns = new Set(findings(read('consistency.design.yaml')).map((f) => f.split(' ')[0]));
+  assert.deepEqual([...pf].sort(), idsOf('partial-failure').sort());
+  assert.deepEqual([...cns].sort(), idsOf('consistency').sort());
+});
+
+test('`--fix` on the examples applies only the safe fixes, and keeps every comment', () => {
+  const pf = read('partial-failure.design.yaml');
+  const pfFixed = fixAll(pf);
+  assert.deepEqual(
+    pfFixed.applied.map((a) => `${a.ruleId}: ${a.title}`),
+    ['PAR004: Set `outbox: true`', 'PAR009: Use `on_partial_failure: compensate`'],
+  );
+  assert.deepEqual(
+    findings(pfFixed.text).map((f) => f.split(' ')[0]),
+    ['PAR003', 'PAR001', 'PAR006', 'PAR005', 'PAR002', 'PAR005', 'PAR008', 'PAR007'],
+  );
+  assert.ok(pfFixed.text.includes('        publishes: [payment-events]    # PAR004: the ledger row and the event are two writes\n        outbox: true\n'));
+  assert.ok(pfFixed.text.includes('    on_partial_failure: compensate   # PAR009: R1 demands a rollback\n'));
+
+  const cns = read('consistency.design.yaml');
+  const cnsFixed = fixAll(cns);
+  assert.deepEqual(
+    cnsFixed.applied.map((a) => `${a.ruleId}: ${a.title}`),
+    [
+      'CNS001: Use `consistency: strong`',
+      'CNS003: Set `staleness_bound: 30s`',
+      'CNS002: Add `staleness_bound: 5m` (requirement R3)',
+      'CNS004: Add `convergence: time-bound` (within the 1d staleness bound)',
+    ],
+  );
+  assert.deepEqual(findings(cnsFixed.text).map((f) => f.split(' ')[0]), ['CNS006', 'CNS005', 'CNS007']);
+  assert.ok(cnsFixed.text.includes('    consistency: eventual            # CNS002: how stale may a result be?\n    staleness_bound: 5m\n'));
+  assert.ok(cnsFixed.text.includes('    staleness_bound: 1d\n    convergence: time-bound\n'));
+
+  for (const [before, after] of [
+    [pf, pfFixed.text],
+    [cns, cnsFixed.text],
+  ]) {
+    const comments = (t: string) => t.split('\n').filter((l) => l.includes('#')).map((l) => l.slice(l.indexOf('#')));
+    assert.deepEqual(comments(after), comments(before));
+  }
+});
+
+test('checkout.design.yaml, the clean example, has no finding', () => {
+  assert.deepEqual(findings(read('checkout.design.yaml')), []);
+});
