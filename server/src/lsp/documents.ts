@@ -1,0 +1,308 @@
+// The designs the server knows — open documents (incremental sync, held as TextDocuments)
+// and workspace files read from disk — and the one place that analyses them.
+//
+// Analysis never publishes an outdated result: a scheduled run reads the document's text
+// and version at the moment it runs and publishes at once (analysis is synchronous), and
+// every request answers from the latest completed analysis of the current version, or
+// computes it on the spot. A later, incremental analysis replaces `runAnalysis` alone.
+import { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, Analysis } from '../engine/analyze';
+import { checklistOf, ChecklistSummary } from '../engine/checklist';
+import { Settings } from '../engine/rule';
+import { lineMapOf, toDiagnostics, toLspRange } from './diagnostics';
+import { SettingsStore } from './settings';
+
+type Log = { error(m: string): void; info(m: string): void };
+
+/** The single call of the engine: swap this for an incremental analysis. */
+export function runAnalysis(text: string, settings: Settings, log: Log): Analysis {
+  try {
+    const a = analyze(text, settings);
+    for (const e of a.ruleErrors) {
+      log.error(`rule ${e.ruleId} failed; the other rules still reported: ${e.message}${e.stack ? '\n' + e.stack : ''}`);
+    }
+    return a;
+  } catch (e) {
+    const err = e as Error;
+    log.error(`the analysis failed: ${err?.message ?? String(e)}${err?.stack ? '\n' + err.stack : ''}`);
+    const empty = analyze('', settings);
+    return {
+      ...empty,
+      text,
+      design: { ...empty.design, root: undefined, all: [] },
+      findings: [
+        {
+          ruleId: 'DSN001',
+          severity: 'error',
+          range: [0, 0],
+          message: `not analysed: the analysis failed (${err?.message ?? String(e)}); the server log has the details`,
+          path: '',
+        },
+      ],
+      waived: [],
+      ruleErrors: [],
+    };
+  }
+}
+
+/** Whether an analysis is the "file too large" stand-in: features other than diagnostics stay quiet. */
+export function analysedFully(a: Analysis): boolean {
+  return a.parsed.text === a.text && a.design.root !== undefined;
+}
+
+/** A small delay for large documents so that fast typing does not queue analyses; none for small ones. */
+export function debounceFor(length: number): number {
+  return length < 100_000 ? 0 : length < 1_000_000 ? 50 : 150;
+}
+
+interface Latest {
+  version: number;
+  settings: Settings;
+  analysis: Analysis;
+}
+
+interface OpenState {
+  latest?: Latest;
+  timer?: NodeJS.Timeout;
+  /** Bumped by every change: a run scheduled before it is dropped. */
+  ticket: number;
+  publishedVersion?: number;
+}
+
+export interface ChecklistDesign extends Omit<ChecklistSummary, 'areas'> {
+  uri: string;
+  areas: Array<
+    Omit<ChecklistSummary['areas'][number], 'findings'> & {
+      findings: Array<{ ruleId: string; severity: string; message: string; range: ReturnType<typeof toLspRange> }>;
+    }
+  >;
+}
+
+interface ClosedState {
+  text: string;
+  summary: ChecklistDesign;
+  ticket: number;
+}
+
+export class Documents {
+  readonly docs = new TextDocuments(TextDocument);
+  private readonly open = new Map<string, OpenState>();
+  private readonly closed = new Map<string, ClosedState>();
+  private changedTimer?: NodeJS.Timeout;
+  /** The settings scope of a workspace file that is not open (its folder). */
+  scopeOf: (uri: string) => string = (uri) => uri;
+  /** Whether a closed file still belongs to the workspace's designs. */
+  isWorkspaceDesign: (uri: string) => boolean = () => false;
+  readFile: (uri: string) => Promise<string | undefined> = async () => undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly settings: SettingsStore,
+    private readonly log: Log,
+  ) {
+    this.docs.onDidOpen((e) => this.guard(() => this.schedule(e.document.uri)));
+    this.docs.onDidChangeContent((e) => this.guard(() => this.schedule(e.document.uri)));
+    this.docs.onDidClose((e) => this.guard(() => this.closedDocument(e.document.uri)));
+  }
+
+  private guard(f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      this.log.error(`internal error: ${(e as Error)?.stack ?? String(e)}`);
+    }
+  }
+
+  /** Analyses an open document soon (at once when small) and publishes its diagnostics. */
+  schedule(uri: string): void {
+    const doc = this.docs.get(uri);
+    if (!doc) {
+      return;
+    }
+    const st = this.open.get(uri) ?? { ticket: 0 };
+    this.open.set(uri, st);
+    const ticket = ++st.ticket;
+    if (st.timer) {
+      clearTimeout(st.timer);
+    }
+    st.timer = setTimeout(() => {
+      st.timer = undefined;
+      this.settings.get(uri).then(
+        (settings) => this.guard(() => this.runScheduled(uri, ticket, settings)),
+        () => undefined,
+      );
+    }, debounceFor(doc.getText().length));
+  }
+
+  private runScheduled(uri: string, ticket: number, settings: Settings): void {
+    const st = this.open.get(uri);
+    const doc = this.docs.get(uri);
+    if (!st || !doc || ticket !== st.ticket) {
+      return; // closed, or a newer change has its own run
+    }
+    const version = doc.version;
+    let latest = st.latest;
+    if (!latest || latest.version !== version || latest.settings !== settings) {
+      latest = { version, settings, analysis: runAnalysis(doc.getText(), settings, this.log) };
+      st.latest = latest;
+    }
+    // Synchronous since reading the version: this is the current version's result.
+    if (this.docs.get(uri)?.version !== version) {
+      return;
+    }
+    this.publish(uri, version, toDiagnostics(latest.analysis, uri, version));
+    st.publishedVersion = version;
+    this.checklistChanged();
+  }
+
+  private publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void {
+    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  /**
+   * The analysis of an open document's current version: the latest completed one when it
+   * is current, else computed now (never an older version's).
+   */
+  analysisOf(uri: string): { analysis: Analysis; version: number } | undefined {
+    const doc = this.docs.get(uri);
+    if (!doc) {
+      return undefined;
+    }
+    const st = this.open.get(uri) ?? { ticket: 0 };
+    this.open.set(uri, st);
+    if (st.latest && st.latest.version === doc.version) {
+      // The current text. When settings changed since, the scheduled run re-analyses;
+      // until then this is still the right text to answer from.
+      return { analysis: st.latest.analysis, version: doc.version };
+    }
+    const settings = this.settings.known(uri);
+    const analysis = runAnalysis(doc.getText(), settings, this.log);
+    st.latest = { version: doc.version, settings, analysis };
+    return { analysis, version: doc.version };
+  }
+
+  /** The analysis of any known design: open (current version) or read from disk. */
+  async anyAnalysis(uri: string): Promise<{ analysis: Analysis; version: number | null } | undefined> {
+    const open = this.analysisOf(uri);
+    if (open) {
+      return open;
+    }
+    const text = this.closed.get(uri)?.text ?? (await this.readFile(uri));
+    if (text === undefined) {
+      return undefined;
+    }
+    const settings = await this.settings.get(this.scopeOf(uri));
+    return { analysis: runAnalysis(text, settings, this.log), version: null };
+  }
+
+  isOpen(uri: string): boolean {
+    return !!this.docs.get(uri);
+  }
+
+  private closedDocument(uri: string): void {
+    const st = this.open.get(uri);
+    if (st?.timer) {
+      clearTimeout(st.timer);
+    }
+    this.open.delete(uri);
+    if (this.isWorkspaceDesign(uri)) {
+      void this.readFile(uri).then((text) => {
+        if (text !== undefined && !this.isOpen(uri)) {
+          this.updateClosed(uri, text);
+        } else if (text === undefined) {
+          this.publish(uri, undefined, []);
+        }
+      });
+    } else {
+      this.publish(uri, undefined, []);
+      this.checklistChanged();
+    }
+  }
+
+  /** A workspace design that is not open: analysed from its text on disk, its diagnostics published. */
+  updateClosed(uri: string, text: string): Promise<void> {
+    const prev = this.closed.get(uri);
+    const ticket = (prev?.ticket ?? 0) + 1;
+    const placeholder: ClosedState = { text, summary: prev?.summary ?? { uri, areas: [] }, ticket };
+    this.closed.set(uri, placeholder);
+    return this.settings.get(this.scopeOf(uri)).then((settings) =>
+      this.guard(() => {
+        const st = this.closed.get(uri);
+        if (!st || st.ticket !== ticket || this.isOpen(uri)) {
+          return;
+        }
+        const a = runAnalysis(text, settings, this.log);
+        st.summary = this.summaryOf(uri, a);
+        this.publish(uri, undefined, toDiagnostics(a, uri, null));
+        this.checklistChanged();
+      }),
+    );
+  }
+
+  removeClosed(uri: string): void {
+    if (this.closed.delete(uri) && !this.isOpen(uri)) {
+      this.publish(uri, undefined, []);
+      this.checklistChanged();
+    }
+  }
+
+  closedUris(): string[] {
+    return [...this.closed.keys()];
+  }
+
+  /** Re-analyses everything (settings changed). */
+  refreshAll(): void {
+    for (const doc of this.docs.all()) {
+      this.schedule(doc.uri);
+    }
+    for (const [uri, st] of this.closed) {
+      if (!this.isOpen(uri)) {
+        void this.updateClosed(uri, st.text);
+      }
+    }
+  }
+
+  summaryOf(uri: string, a: Analysis): ChecklistDesign {
+    const s = checklistOf(a);
+    const map = lineMapOf(a);
+    return {
+      uri,
+      ...(s.name !== undefined ? { name: s.name } : {}),
+      ...(s.status !== undefined ? { status: s.status } : {}),
+      areas: s.areas.map((x) => ({
+        ...x,
+        findings: x.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message, range: toLspRange(map, f.range) })),
+      })),
+    };
+  }
+
+  /** The checklist of every known design (open ones from their current text), or of one. */
+  checklist(uri?: string): { designs: ChecklistDesign[] } {
+    const uris = uri ? [uri] : [...new Set([...this.docs.keys(), ...this.closed.keys()])].sort();
+    const designs: ChecklistDesign[] = [];
+    for (const u of uris) {
+      const open = this.analysisOf(u);
+      if (open) {
+        designs.push(this.summaryOf(u, open.analysis));
+        continue;
+      }
+      const c = this.closed.get(u);
+      if (c && c.summary.areas.length) {
+        designs.push(c.summary);
+      }
+    }
+    return { designs };
+  }
+
+  /** Tells the client (coalesced) that `ddr/checklist` may answer differently now. */
+  checklistChanged(): void {
+    if (this.changedTimer) {
+      return;
+    }
+    this.changedTimer = setTimeout(() => {
+      this.changedTimer = undefined;
+      void this.connection.sendNotification('ddr/checklistChanged');
+    }, 30);
+  }
+}

@@ -1,0 +1,287 @@
+// The language server: `ddr lsp --stdio` (any LSP editor), `--node-ipc` (the VS Code
+// client), `--socket=N` or `--pipe=NAME`. Nothing starts on import: `startServer` does.
+import {
+  CodeActionKind,
+  Connection,
+  createConnection,
+  createServerPipeTransport,
+  createServerSocketTransport,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  ExecuteCommandParams,
+  InitializeParams,
+  InitializeResult,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ProposedFeatures,
+  ResponseError,
+  TextDocumentSyncKind,
+  WatchKind,
+} from 'vscode-languageserver/node';
+import { checklistEdits } from '../engine/checklist';
+import { ClientFeatures, COMMANDS, FIX_ALL_KIND, fixAllEdit, onCodeAction, onCodeActionResolve, workspaceEdit } from './codeActions';
+import { onCompletion, TRIGGER_CHARACTERS } from './completion';
+import { docsTarget, lineMapOf, PACKAGE_ROOT, toLspRange } from './diagnostics';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Documents } from './documents';
+import { onHover } from './hover';
+import { SettingsStore } from './settings';
+import { onDefinition, onDocumentSymbol, onPrepareRename, onReferences, onRename } from './symbols';
+import { Workspace } from './workspace';
+
+export const USAGE = 'usage: ddr lsp --stdio | --node-ipc | --socket=PORT | --pipe=NAME';
+
+type Transport = { kind: 'stdio' } | { kind: 'ipc' } | { kind: 'socket'; port: number } | { kind: 'pipe'; name: string };
+
+export function parseTransport(argv: string[]): Transport | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--stdio') {
+      return { kind: 'stdio' };
+    }
+    if (a === '--node-ipc') {
+      return { kind: 'ipc' };
+    }
+    const [flag, inline] = a.split('=', 2);
+    const value = inline ?? argv[i + 1];
+    if (flag === '--socket' && value && /^\d+$/.test(value)) {
+      return { kind: 'socket', port: Number(value) };
+    }
+    if (flag === '--pipe' && value) {
+      return { kind: 'pipe', name: value };
+    }
+  }
+  return undefined;
+}
+
+function connect(t: Transport): Connection {
+  switch (t.kind) {
+    case 'stdio':
+      return createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+    case 'ipc':
+      return createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
+    case 'socket': {
+      const [reader, writer] = createServerSocketTransport(t.port);
+      return createConnection(ProposedFeatures.all, reader, writer);
+    }
+    case 'pipe': {
+      const [reader, writer] = createServerPipeTransport(t.name);
+      return createConnection(ProposedFeatures.all, reader, writer);
+    }
+  }
+}
+
+function packageVersion(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Starts the server on the transport named in argv; prints the usage and exits 2 without one. */
+export function startServer(argv: string[]): void {
+  const transport = parseTransport(argv);
+  if (!transport) {
+    process.stderr.write(USAGE + '\n');
+    process.exit(2);
+  }
+  if (transport.kind === 'stdio') {
+    // stdout carries the protocol: anything printed must go elsewhere.
+    const toStderr = (...args: unknown[]) => process.stderr.write(args.map(String).join(' ') + '\n');
+    console.log = toStderr;
+    console.info = toStderr;
+    console.debug = toStderr;
+    console.warn = toStderr;
+  }
+  const connection = connect(transport);
+  serve(connection);
+  connection.listen();
+}
+
+/** Wires every feature to a connection (tests may pass their own). */
+export function serve(connection: Connection): void {
+  const log = {
+    error: (m: string) => connection.console.error(m),
+    info: (m: string) => connection.console.info(m),
+  };
+  process.on('uncaughtException', (e) => log.error(`uncaught exception (the server keeps running): ${e?.stack ?? String(e)}`));
+  process.on('unhandledRejection', (e) => log.error(`unhandled rejection (the server keeps running): ${(e as Error)?.stack ?? String(e)}`));
+
+  const features: ClientFeatures = { documentChanges: false, resolveEdit: false };
+  let hierarchicalSymbols = false;
+  let showDocument = false;
+  let dynamicConfiguration = false;
+  let dynamicWatchers = false;
+  let workspaceFolderEvents = false;
+  let folders: string[] = [];
+
+  // `initialize` tells whether the client answers workspace/configuration (pull) or
+  // pushes settings with didChangeConfiguration.
+  const settings = new SettingsStore(connection, (m) => log.info(m));
+  const documents = new Documents(connection, settings, log);
+  const workspace = new Workspace(documents, log);
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    const pull = !!caps.workspace?.configuration;
+    settings.pull = pull;
+    features.documentChanges = !!caps.workspace?.workspaceEdit?.documentChanges;
+    features.resolveEdit = !!caps.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
+    hierarchicalSymbols = !!caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport;
+    showDocument = !!caps.window?.showDocument?.support;
+    dynamicConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    dynamicWatchers = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    workspaceFolderEvents = !!caps.workspace?.workspaceFolders;
+    folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspace.setFolders(folders);
+    const prepareRename = !!caps.textDocument?.rename?.prepareSupport;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: TRIGGER_CHARACTERS, resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
+        documentSymbolProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: prepareRename ? { prepareProvider: true } : true,
+        executeCommandProvider: { commands: Object.values(COMMANDS) },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'ddr', version: packageVersion() },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (dynamicConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ddr' });
+    }
+    if (dynamicWatchers) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [
+          { globPattern: '**/*.design.yaml', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
+          { globPattern: '**/*.design.yml', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
+        ],
+      });
+    }
+    if (workspaceFolderEvents) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        workspace.removeFolders(e.removed.map((f) => f.uri));
+        void workspace.addFolders(e.added.map((f) => f.uri));
+      });
+    }
+    void workspace.scan().catch((e) => log.error(`reading the workspace failed: ${String(e)}`));
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    settings.changed(params.settings);
+    documents.refreshAll();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    void workspace.filesChanged(params.changes).catch((e) => log.error(`re-reading changed files failed: ${String(e)}`));
+  });
+
+  const safe =
+    <P, R>(name: string, fallback: R, f: (p: P) => R) =>
+    (p: P): R => {
+      try {
+        return f(p);
+      } catch (e) {
+        if (e instanceof ResponseError) {
+          throw e;
+        }
+        log.error(`${name} failed: ${(e as Error)?.stack ?? String(e)}`);
+        return fallback;
+      }
+    };
+
+  connection.onHover(safe('hover', null, (p) => onHover(documents, p)));
+  connection.onCompletion(safe('completion', { isIncomplete: false, items: [] }, (p) => onCompletion(documents, p)));
+  connection.onCodeAction(safe('codeAction', [], (p) => onCodeAction(documents, p, features)));
+  connection.onCodeActionResolve(safe('codeAction/resolve', undefined as never, (a) => onCodeActionResolve(documents, a, features)));
+  connection.onDocumentSymbol(safe('documentSymbol', [], (p) => onDocumentSymbol(documents, p.textDocument.uri, hierarchicalSymbols)));
+  connection.onDefinition(safe('definition', null, (p) => onDefinition(documents, p)));
+  connection.onReferences(safe('references', null, (p) => onReferences(documents, p)));
+  connection.onPrepareRename(safe('prepareRename', null, (p) => onPrepareRename(documents, p)));
+  connection.onRenameRequest(safe('rename', null, (p) => onRename(documents, p, features.documentChanges)));
+
+  connection.onRequest('ddr/checklist', (params: { uri?: string } | null | undefined) => {
+    try {
+      return documents.checklist(params?.uri);
+    } catch (e) {
+      log.error(`ddr/checklist failed: ${(e as Error)?.stack ?? String(e)}`);
+      return { designs: [] };
+    }
+  });
+
+  connection.onExecuteCommand(async (params: ExecuteCommandParams) => {
+    const args = params.arguments ?? [];
+    const obj = (args[0] && typeof args[0] === 'object' ? args[0] : {}) as Record<string, unknown>;
+    const uri = (typeof args[0] === 'string' ? args[0] : obj.uri) as string | undefined;
+    switch (params.command) {
+      case COMMANDS.fixAll: {
+        if (!uri) {
+          throw new ResponseError(ErrorCodes.InvalidParams, 'ddr.fixAll needs {uri}');
+        }
+        const cur = await documents.anyAnalysis(uri);
+        if (!cur) {
+          throw new ResponseError(ErrorCodes.InvalidParams, `unknown design ${uri}`);
+        }
+        const edit = fixAllEdit(cur.analysis, uri, cur.version, true);
+        if (!edit) {
+          return { applied: false, reason: 'nothing to fix' };
+        }
+        const r = await connection.workspace.applyEdit({ label: 'Fix all auto-fixable findings', edit });
+        return { applied: r.applied, ...(r.failureReason ? { reason: r.failureReason } : {}) };
+      }
+      case COMMANDS.setChecklistState: {
+        const area = (obj.area ?? args[1]) as string | undefined;
+        const state = (obj.state ?? args[2]) as string | undefined;
+        const reason = (obj.reason ?? args[3]) as string | undefined;
+        if (!uri || !area || !state) {
+          throw new ResponseError(ErrorCodes.InvalidParams, 'ddr.setChecklistState needs {uri, area, state, reason?}');
+        }
+        const cur = await documents.anyAnalysis(uri);
+        if (!cur) {
+          throw new ResponseError(ErrorCodes.InvalidParams, `unknown design ${uri}`);
+        }
+        const edits = checklistEdits(cur.analysis, area, state, typeof reason === 'string' ? reason : undefined);
+        if ('error' in edits) {
+          throw new ResponseError(ErrorCodes.InvalidParams, edits.error);
+        }
+        if (!edits.length) {
+          return { applied: true, reason: 'already in that state' };
+        }
+        const map = lineMapOf(cur.analysis);
+        const lsp = edits.map((e) => ({ range: toLspRange(map, e.range), newText: e.newText }));
+        const r = await connection.workspace.applyEdit({ label: `Checklist: ${area} → ${state}`, edit: workspaceEdit(uri, cur.version, lsp, true) });
+        return { applied: r.applied, ...(r.failureReason ? { reason: r.failureReason } : {}) };
+      }
+      case COMMANDS.revealPosition: {
+        const pos = args[1] as { line: number; character: number } | undefined;
+        if (uri && pos && showDocument) {
+          await connection.window.showDocument({ uri, takeFocus: true, selection: { start: pos, end: pos } });
+        }
+        return null;
+      }
+      case COMMANDS.showDocumentation: {
+        const id = String(args[0] ?? '');
+        const target = docsTarget(id);
+        if (showDocument) {
+          await connection.window.showDocument({ uri: target.uri, external: target.external, takeFocus: true });
+        } else {
+          connection.window.showInformationMessage(`${id}: ${target.uri}`);
+        }
+        return null;
+      }
+      default:
+        throw new ResponseError(ErrorCodes.MethodNotFound, `unknown command ${params.command}`);
+    }
+  });
+
+  documents.docs.listen(connection);
+}

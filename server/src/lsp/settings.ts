@@ -1,0 +1,158 @@
+// The `ddr` settings section (workspace/configuration) and its mapping to the engine's
+// Settings. Clients differ: VS Code answers `{}` for a section it has no settings for,
+// Neovim 0.7 answers `null`; some send dotted keys flat (`"timeouts.interactiveMax"`).
+// Every shape is accepted; an invalid value is logged and ignored, never fatal.
+import type { Connection } from 'vscode-languageserver/node';
+import { mergeSettings } from '../engine/analyze';
+import { RULES_BY_ID } from '../engine/registry';
+import { defaultSettings, Settings } from '../engine/rule';
+import { parseDuration } from '../engine/schema';
+import type { Severity } from '../engine/types';
+
+export const SECTION = 'ddr';
+
+type Log = (message: string) => void;
+
+/** Reads `a.b.c` from nested objects or from a flat `"a.b.c"` key (or `"b.c"` under `a`). */
+function pick(raw: Record<string, unknown>, path: string[]): unknown {
+  let cur: unknown = raw;
+  for (let i = 0; i < path.length; i++) {
+    if (!cur || typeof cur !== 'object') {
+      return undefined;
+    }
+    const o = cur as Record<string, unknown>;
+    const flat = path.slice(i).join('.');
+    if (flat in o && i < path.length - 1) {
+      return o[flat];
+    }
+    cur = o[path[i]];
+  }
+  return cur;
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
+
+/** The engine's settings for a `ddr` section as a client sends it (null and `{}` included). */
+export function toEngineSettings(section: unknown, log: Log = () => undefined): Settings {
+  if (!section || typeof section !== 'object') {
+    return defaultSettings;
+  }
+  const raw = section as Record<string, unknown>;
+  const severity: Record<string, Severity | 'off'> = {};
+  const sev = pick(raw, ['severity']);
+  if (sev && typeof sev === 'object') {
+    for (const [id, v] of Object.entries(sev as Record<string, unknown>)) {
+      const rule = RULES_BY_ID.get(id.toUpperCase());
+      const value = typeof v === 'string' ? v.toLowerCase() : v;
+      if (!rule) {
+        log(`ddr.severity: \`${id}\` is not a rule id; ignored`);
+      } else if (typeof value !== 'string' || !SEVERITIES.has(value === 'information' ? 'info' : value)) {
+        log(`ddr.severity.${id}: \`${String(v)}\` is not one of error, warning, info, off; ignored`);
+      } else {
+        severity[rule.id] = (value === 'information' ? 'info' : value) as Severity | 'off';
+      }
+    }
+  }
+  const duration = (path: string[], fallback: number): number => {
+    const v = pick(raw, path);
+    if (v === undefined || v === null || v === '') {
+      return fallback;
+    }
+    const ms = typeof v === 'number' ? v : parseDuration(String(v).trim());
+    if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+      log(`ddr.${path.join('.')}: \`${String(v)}\` is not a duration such as 10s; ignored`);
+      return fallback;
+    }
+    return ms;
+  };
+  const count = (path: string[], fallback: number): number => {
+    const v = pick(raw, path);
+    if (v === undefined || v === null || v === '') {
+      return fallback;
+    }
+    const n = typeof v === 'number' ? v : Number(v);
+    if (!Number.isInteger(n) || n <= 0) {
+      log(`ddr.${path.join('.')}: \`${String(v)}\` is not a positive whole number; ignored`);
+      return fallback;
+    }
+    return n;
+  };
+  return mergeSettings({
+    severity,
+    interactiveTimeoutMaxMs: duration(['timeouts', 'interactiveMax'], defaultSettings.interactiveTimeoutMaxMs),
+    batchTimeoutMinMs: duration(['timeouts', 'batchMin'], defaultSettings.batchTimeoutMinMs),
+    limits: {
+      ...defaultSettings.limits,
+      maxFileSize: count(['limits', 'maxFileSize'], defaultSettings.limits.maxFileSize),
+      maxFindings: count(['limits', 'maxFindings'], defaultSettings.limits.maxFindings),
+    },
+  });
+}
+
+/**
+ * Settings per scope (a document or a workspace folder), pulled with workspace/configuration
+ * when the client supports it and cached until the next didChangeConfiguration; otherwise
+ * the settings the client pushes with didChangeConfiguration.
+ */
+export class SettingsStore {
+  /** Bumped on every change: an analysis made under an older generation is stale. */
+  generation = 0;
+  private readonly cache = new Map<string, Promise<Settings>>();
+  private readonly resolvedCache = new Map<string, Settings>();
+  private pushed: Settings = defaultSettings;
+
+  /** True when the client answers workspace/configuration; set from `initialize`. */
+  pull = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly log: Log,
+  ) {}
+
+  get(scopeUri: string): Promise<Settings> {
+    if (!this.pull) {
+      return Promise.resolve(this.pushed);
+    }
+    let p = this.cache.get(scopeUri);
+    if (!p) {
+      const generation = this.generation;
+      p = this.connection.workspace
+        .getConfiguration({ scopeUri, section: SECTION })
+        .then(
+          (section: unknown) => toEngineSettings(section, this.log),
+          (e: unknown) => {
+            this.log(`workspace/configuration failed (${String((e as Error)?.message ?? e)}); using the defaults`);
+            return defaultSettings;
+          },
+        )
+        .then((s) => {
+          if (generation === this.generation) {
+            this.resolvedCache.set(scopeUri, s);
+          }
+          return s;
+        });
+      this.cache.set(scopeUri, p);
+    }
+    return p;
+  }
+
+  /** The last settings known for a scope, without waiting (defaults before the first answer). */
+  known(scopeUri: string): Settings {
+    return this.pull ? (this.resolvedCache.get(scopeUri) ?? defaultSettings) : this.pushed;
+  }
+
+  forget(scopeUri: string): void {
+    this.cache.delete(scopeUri);
+    this.resolvedCache.delete(scopeUri);
+  }
+
+  changed(pushedSettings: unknown): void {
+    this.generation++;
+    this.cache.clear();
+    this.resolvedCache.clear();
+    if (!this.pull) {
+      const section = pushedSettings && typeof pushedSettings === 'object' ? (pushedSettings as Record<string, unknown>)[SECTION] : undefined;
+      this.pushed = toEngineSettings(section, this.log);
+    }
+  }
+}
