@@ -7,7 +7,7 @@
 // computes it on the spot. A later, incremental analysis replaces `runAnalysis` alone.
 import { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, Analysis } from '../engine/analyze';
+import { analyze, Analysis, AnalyzeOptions } from '../engine/analyze';
 import { checklistOf, ChecklistSummary } from '../engine/checklist';
 import { Settings } from '../engine/rule';
 import { lineMapOf, toDiagnostics, toLspRange } from './diagnostics';
@@ -16,9 +16,9 @@ import { SettingsStore } from './settings';
 type Log = { error(m: string): void; info(m: string): void };
 
 /** The single call of the engine: swap this for an incremental analysis. */
-export function runAnalysis(text: string, settings: Settings, log: Log): Analysis {
+export function runAnalysis(text: string, settings: Settings, log: Log, options?: AnalyzeOptions): Analysis {
   try {
-    const a = analyze(text, settings);
+    const a = analyze(text, settings, options);
     for (const e of a.ruleErrors) {
       log.error(`rule ${e.ruleId} failed; the other rules still reported: ${e.message}${e.stack ? '\n' + e.stack : ''}`);
     }
