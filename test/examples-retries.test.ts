@@ -46,3 +46,20 @@ test('retries.design.yaml shows every rule of the retries area', () => {
 test('checkout.design.yaml, the clean example, has no finding', () => {
   assert.deepEqual(placed('checkout.design.yaml'), []);
 });
+
+test('retries.design.yaml: relation findings point at the other place', () => {
+  const text = fs.readFileSync(path.join(EXAMPLES, 'retries.design.yaml'), 'utf8');
+  const a = analyze(text);
+  const map = new LineMap(text);
+  const related = (id: string) =>
+    a.findings
+      .filter((f) => f.ruleId === id)
+      .flatMap((f) => f.related ?? [])
+      .map((r) => {
+        const p = map.position(r.range[0]);
+        return `${p.line + 1}:${p.character + 1} ${text.slice(r.range[0], r.range[1])} — ${r.message}`;
+      });
+  assert.deepEqual(related('RTY002'), ["73:27 card-declined — `payments.authorize`'s API contract: `card-declined` is not to be retried"]);
+  assert.deepEqual(related('RTY010'), ['21:18 8s — `booking.book-trip` times out after 8s']);
+  assert.deepEqual(related('RTY003'), ['40:13 retry — the retry policy that repeats the call, up to 2 attempts']);
+});

@@ -47,7 +47,7 @@ export const retryNonIdempotent = defineRule({
         related.push({ range: idem.range, message: `\`${t.name}\` is declared not idempotent` });
       }
     }
-    related.push({ range: f.keyRange, message: `the retry policy that repeats the call${phrase}` });
+    related.push({ range: f.keyRange, message: `the retry policy that repeats the call${phrase ? ',' + phrase : ''}` });
     ctx.report({
       range: call.anchor,
       message: `retries \`${t.name}\`, ${what}${phrase ? ',' + phrase : ''}: an attempt that timed out may have taken effect, and the retry applies it again`,
