@@ -19,13 +19,6 @@ export function retries(retry: Element): boolean {
   return num(retry, 'max_attempts') !== 1;
 }
 
-/** The retry policy of a call that retries: a valid policy that allows more than one attempt. */
-export function retryingPolicy(call: Element): Element | undefined {
-  const f = call.fields.get('retry');
-  const el = f?.valid ? f.element : undefined;
-  return el && retries(el) ? el : undefined;
-}
-
 /** How the call names its target, for messages: `payments.charge`. */
 export function targetLabel(call: Element | undefined): string {
   const to = str(call, 'to');
@@ -49,7 +42,7 @@ export function findElement(ctx: FixContext, finding: Finding, kind: Element['ki
 }
 
 /** A field written in the element's own mapping, not merged in from a `<<` source. */
-export function ownField(el: Element, key: string): Field | undefined {
+function ownField(el: Element, key: string): Field | undefined {
   const f = el.fields.get(key);
   return f && f.keyRange[0] >= el.range[0] && f.keyRange[1] <= el.range[1] ? f : undefined;
 }
