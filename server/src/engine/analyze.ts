@@ -1,7 +1,8 @@
 // text → parse → model → index → rules → waive → findings. The one entry point every
 // surface (CLI, language server, tests) calls.
 import { parseYaml, ParsedYaml, isMap, isSeq, isPair } from './yaml/parse';
-import { buildDesign, Design, Element } from './model';
+import { buildDesign, Design, Element, ModelCache } from './model';
+import { ChunkCache } from './yaml/chunks';
 import { buildIndex, Index } from './designIndex';
 import { RULES, RULES_BY_ID } from './registry';
 import { defaultSettings, Rule, RuleContext, Settings } from './rule';
@@ -78,17 +79,59 @@ export interface AnalyzeOptions {
 }
 
 export function analyze(text: string, partialSettings?: Partial<Settings> | null, options: AnalyzeOptions = {}): Analysis {
+  return analyzeText(text, partialSettings, options);
+}
+
+/**
+ * Analyses a document again and again as it is edited, re-parsing and re-modelling only
+ * the top-level list items an edit touched. Its results equal `analyze` of the same text
+ * (test/incremental.test.ts holds it to that). Each result invalidates the previous one:
+ * reused nodes and elements are moved in place.
+ */
+export class IncrementalAnalyzer {
+  private readonly chunks = new ChunkCache();
+  private readonly model = new ModelCache();
+  /** How the last analysis went: for tests and the benchmark. */
+  stats = { incremental: false, parsedChunks: 0, reusedChunks: 0, builtItems: 0, reusedItems: 0 };
+
+  analyze(text: string, partialSettings?: Partial<Settings> | null, options: AnalyzeOptions = {}): Analysis {
+    const a = analyzeText(text, partialSettings, options, this.chunks, this.model);
+    this.stats = {
+      incremental: this.chunks.lastParsed + this.chunks.lastReused > 0 && a.parsed.problems.length === 0,
+      parsedChunks: this.chunks.lastParsed,
+      reusedChunks: this.chunks.lastReused,
+      builtItems: this.model.built,
+      reusedItems: this.model.reused,
+    };
+    return a;
+  }
+}
+
+function analyzeText(
+  text: string,
+  partialSettings: Partial<Settings> | null | undefined,
+  options: AnalyzeOptions,
+  chunks?: ChunkCache,
+  model?: ModelCache,
+): Analysis {
   const settings = mergeSettings(partialSettings);
   if (text.length > settings.limits.maxFileSize) {
+    chunks?.clear();
+    model?.clear();
     return tooLarge(text, settings);
   }
-  const parsed = parseYaml(text, { maxAliasExpansion: settings.limits.maxAliasExpansion });
+  let parsed = chunks?.parse(text);
+  if (!parsed) {
+    // Nothing of an earlier full parse is reused: its nodes are new objects.
+    model?.clear();
+    parsed = parseYaml(text, { maxAliasExpansion: settings.limits.maxAliasExpansion });
+  }
   const aliasBomb = parsed.problems.some((p) => p.code === 'ALIAS_BOMB');
   const tooDeep = !aliasBomb && depthExceeds(parsed, settings.limits.maxNestingDepth);
   if (tooDeep) {
     parsed.problems.push({ range: tooDeep, code: 'TOO_DEEP', message: `nesting deeper than ${settings.limits.maxNestingDepth} levels (setting limits.maxNestingDepth); the design is not analysed` });
   }
-  const design = aliasBomb || tooDeep ? emptyDesign(parsed) : buildDesign(parsed);
+  const design = aliasBomb || tooDeep ? emptyDesign(parsed) : buildDesign(parsed, model);
   const index = buildIndex(design);
   const raw: Finding[] = [];
   const ruleErrors: RuleError[] = [];

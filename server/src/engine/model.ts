@@ -116,7 +116,86 @@ function nodeRange(n: unknown, fallback: Range): Range {
   return r ? [r[0], r[1]] : fallback;
 }
 
-export function buildDesign(parsed: ParsedYaml): Design {
+/**
+ * The elements built for each item of a top-level list, kept between analyses of one
+ * document: with the incremental parser (yaml/chunks.ts) an unchanged item is the very
+ * same YAML node, so its elements are reused, shifted to where the item now stands.
+ * Reuse mutates them: an analysis built with a cache invalidates the one before it.
+ */
+export class ModelCache {
+  private items = new WeakMap<object, CachedItem>();
+  private next = new WeakMap<object, CachedItem>();
+  reused = 0;
+  built = 0;
+
+  /** @internal */
+  get(node: object): CachedItem | undefined {
+    return this.items.get(node);
+  }
+  /** @internal */
+  keep(node: object, item: CachedItem): void {
+    this.next.set(node, item);
+  }
+  /** @internal Starts a build: what the last build kept becomes what this one may reuse. */
+  begin(): void {
+    this.items = this.next;
+    this.next = new WeakMap();
+    this.reused = 0;
+    this.built = 0;
+  }
+  clear(): void {
+    this.items = new WeakMap();
+    this.next = new WeakMap();
+  }
+}
+
+interface CachedItem {
+  root: Element;
+  /** The subtree's elements in registration order (root first). */
+  elements: Element[];
+  /** The node's start offset when the elements' ranges were last set. */
+  start: number;
+}
+
+/** Moves every range of a subtree of elements by `delta`; shared range arrays move once. */
+function shiftElements(elements: Element[], delta: number): void {
+  const seen = new Set<Range>();
+  const mv = (r: Range | undefined) => {
+    if (r && !seen.has(r)) {
+      seen.add(r);
+      r[0] += delta;
+      r[1] += delta;
+    }
+  };
+  const mvField = (f: Field) => {
+    mv(f.keyRange);
+    mv(f.range);
+    mv(f.pairRange);
+    if (f.items) {
+      for (const it of f.items) {
+        mv(it.range);
+      }
+    }
+  };
+  for (const el of elements) {
+    mv(el.range);
+    mv(el.anchor);
+    for (const f of el.fields.values()) {
+      mvField(f);
+    }
+    for (const p of el.problems) {
+      mv(p.range);
+      if (p.field) {
+        mvField(p.field);
+      }
+      if (p.item) {
+        mv(p.item.range);
+      }
+    }
+  }
+}
+
+export function buildDesign(parsed: ParsedYaml, cache?: ModelCache): Design {
   const d: Design = {
     parsed,
     requirements: [],
@@ -135,7 +214,8 @@ export function buildDesign(parsed: ParsedYaml): Design {
   };
   const doc = parsed.doc;
   const contents = doc.contents as unknown;
-  const builder = new Builder(parsed, d);
+  cache?.begin();
+  const builder = new Builder(parsed, d, cache);
   if (contents === null || contents === undefined || (isScalar(contents) && contents.value === null)) {
     // Empty file, or only comments: DSN006 reports `design` and `dsl` at line 1.
     const root = builder.emptyRoot();
@@ -170,6 +250,7 @@ class Builder {
   constructor(
     private readonly parsed: ParsedYaml,
     private readonly d: Design,
+    private readonly cache?: ModelCache,
   ) {}
 
   emptyRoot(withMissing = true): Element {
@@ -308,6 +389,35 @@ class Builder {
       }
     }
     return el;
+  }
+
+  /** Registers a cached subtree again, moved and renamed to where its item now stands. */
+  private reuse(hit: CachedItem, n: MapNode, parent: Element, field: Field, index: number, path: string, waiverPath: string): Element {
+    const start = nodeRange(n, [0, 0])[0];
+    if (start !== hit.start) {
+      shiftElements(hit.elements, start - hit.start);
+      hit.start = start;
+    }
+    const root = hit.root;
+    root.parent = parent;
+    root.parentField = field;
+    root.index = index;
+    if (root.path !== path || root.waiverPath !== waiverPath) {
+      const oldPath = root.path;
+      const oldWaiver = root.waiverPath;
+      for (const e of hit.elements) {
+        e.path = path + e.path.slice(oldPath.length);
+        e.waiverPath = waiverPath + e.waiverPath.slice(oldWaiver.length);
+      }
+    }
+    for (const e of hit.elements) {
+      if (e.kind === 'operation') {
+        // Its calls register again right after it.
+        (e as Operation).calls = [];
+      }
+      this.register(e);
+    }
+    return root;
   }
 
   private register(el: Element): void {
@@ -510,15 +620,23 @@ class Builder {
           const seg = idStr !== undefined && kind !== 'call' && kind !== 'consumer' && kind !== 'step' && kind !== 'failureScenario' && kind !== 'waiver' ? idStr : undefined;
           const base = el.path ? el.path + '.' : '';
           const wbase = el.waiverPath ? el.waiverPath + '.' : '';
-          item.element = this.element(
-            kind,
-            n as MapNode,
-            `${base}${key}[${seg ?? i}]`,
-            seg !== undefined ? `${wbase}${key}.${seg}` : `${wbase}${key}[${i}]`,
-            el,
-            field,
-            i,
-          );
+          const path = `${base}${key}[${seg ?? i}]`;
+          const waiverPath = seg !== undefined ? `${wbase}${key}.${seg}` : `${wbase}${key}[${i}]`;
+          const cache = el.kind === 'design' ? this.cache : undefined;
+          const hit = cache?.get(n as object);
+          // The same item text under another list (an edit removed the key above it) reads as another kind.
+          if (hit && cache && hit.root.kind === kind) {
+            item.element = this.reuse(hit, n as MapNode, el, field, i, path, waiverPath);
+            cache.keep(n as object, hit);
+            cache.reused++;
+            return;
+          }
+          const before = this.d.all.length;
+          item.element = this.element(kind, n as MapNode, path, waiverPath, el, field, i);
+          if (cache) {
+            cache.keep(n as object, { root: item.element, elements: this.d.all.slice(before), start: nodeRange(n, [0, 0])[0] });
+            cache.built++;
+          }
           return;
         }
         this.checkScalar(el, field, type.of, n, item);

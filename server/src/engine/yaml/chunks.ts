@@ -43,19 +43,25 @@ export class ChunkCache {
   lastParsed = 0;
   lastReused = 0;
 
+  clear(): void {
+    this.cache.clear();
+    this.lastParsed = 0;
+    this.lastReused = 0;
+  }
+
   /**
    * The parse of `text` from chunks, or undefined where only a full parse is exact.
    * Chunks of the previous call that are unchanged are reused.
    */
   parse(text: string): ParsedYaml | undefined {
     if (text.includes('&') || /^(?:---|\.\.\.|%)/m.test(text) || text.includes('\t')) {
-      this.cache.clear();
+      this.clear();
       return undefined;
     }
     const lineStarts = computeLineStarts(text);
     const chunks = split(text, lineStarts);
     if (!chunks) {
-      this.cache.clear();
+      this.clear();
       return undefined;
     }
     const next = new Map<string, ChunkParse>();
@@ -87,7 +93,7 @@ export class ChunkCache {
         this.lastParsed++;
         p = parseChunk(src, c);
         if (!p) {
-          this.cache.clear();
+          this.clear();
           return undefined;
         }
         shift(p.node, c.start);
@@ -111,7 +117,7 @@ export class ChunkCache {
         pair = new Pair(cached.key, cached.value);
         const key = String((pair.key as { value: unknown }).value);
         if (keys.has(key)) {
-          this.cache.clear();
+          this.clear();
           return undefined; // a duplicate key: the full parse reports it
         }
         keys.add(key);

@@ -24,6 +24,25 @@ function candidates(ix: Index, kind: RefKind, ruleIds: ReadonlySet<string>): str
   }
 }
 
+function known(ix: Index, kind: RefKind, name: string, ruleIds: ReadonlySet<string>): boolean {
+  switch (kind) {
+    case 'operation':
+      return ix.operations.has(name);
+    case 'channel':
+      return ix.channels.has(name);
+    case 'data':
+      return ix.data.has(name);
+    case 'requirement':
+      return ix.requirements.has(name);
+    case 'service':
+      return ix.services.has(name);
+    case 'workflow':
+      return ix.workflows.has(name);
+    case 'rule':
+      return ruleIds.has(name.toUpperCase());
+  }
+}
+
 const KIND_WORDS: Record<RefKind, string> = {
   operation: 'operation',
   channel: 'channel',
@@ -54,12 +73,11 @@ export const unresolvedReference = defineRule({
     const ix = ctx.index;
     const check = (value: unknown, range: [number, number], kind: RefKind, field: string) => {
       const name = String(value);
-      const known = candidates(ix, kind, ctx.ruleIds);
-      const ok = kind === 'rule' ? ctx.ruleIds.has(name.toUpperCase()) : known.includes(name);
-      if (ok) {
+      if (known(ix, kind, name, ctx.ruleIds)) {
         return;
       }
-      const suggestion = closest(name, known);
+      // The candidates are listed only for a reference that names nothing.
+      const suggestion = closest(name, candidates(ix, kind, ctx.ruleIds));
       const hint = kind === 'operation' && el.kind === 'call' ? ' (a system outside the design: add `external: true`)' : '';
       ctx.report({
         range,
