@@ -50,7 +50,7 @@ export const commandWithoutIdempotency = defineRule({
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: command\n        timeout: 2s\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: command\n        timeout: 2s\n        idempotency:\n          key: header:Idempotency-Key\n          retention: 24h\n',
     },
-    fix: 'Adds `idempotency: {key: header:Idempotency-Key, retention: 24h}` in the operation\'s own style (block or flow); where an `idempotency` mapping is already there without a key, adds the missing `key` (and `retention`) to it. Not applied by `--fix`: whether the key travels in a header or the body, or whether the operation is naturally idempotent instead, is the author\'s choice. Declines nothing it can insert without losing a comment.',
+    fix: 'Adds `idempotency: {key: header:Idempotency-Key, retention: 24h}` in the operation\'s own style (block or flow); where an `idempotency` mapping is already there without a key, adds the missing `key` (and `retention`) to it. Not applied by `--fix`: whether the key travels in a header or the body, or whether the operation is naturally idempotent instead, is the author\'s choice.',
   },
   on: 'operation',
   check(el, ctx) {

@@ -1,8 +1,9 @@
 import { defineRule } from '../../rule';
-import { Operation, str } from '../../model';
+import { callTarget } from '../../designIndex';
+import { child, durationMs, Operation, str } from '../../model';
 import { keysBefore } from '../../schema';
 
-const RETENTION = '24h';
+const DAY_MS = 86_400_000;
 
 export const idempotencyKeyWithoutRetention = defineRule({
   id: 'DUP002',
@@ -17,7 +18,7 @@ export const idempotencyKeyWithoutRetention = defineRule({
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: command\n        timeout: 2s\n        idempotency:\n          key: header:Idempotency-Key\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: command\n        timeout: 2s\n        idempotency:\n          key: header:Idempotency-Key\n          retention: 24h\n',
     },
-    fix: 'Adds `retention: 24h` to the `idempotency` mapping, in its own style (block or flow); `--fix` applies it. Change the value when a caller may still retry after a day.',
+    fix: 'Adds `retention: 24h` to the `idempotency` mapping, beside its `key`, in its own style (block or flow); `--fix` applies it. When a caller of the operation retries for a day or longer (its retry `deadline`), proposes whole days beyond that deadline instead, as the author\'s choice.',
   },
   on: 'idempotency',
   check(el, ctx) {
@@ -38,6 +39,23 @@ export const idempotencyKeyWithoutRetention = defineRule({
     if (!idem) {
       return undefined;
     }
-    return [{ title: `Add \`retention: ${RETENTION}\``, edits: [ctx.edit.insertKeyAfter(idem, keysBefore('idempotency', 'retention'), 'retention', RETENTION)], preferred: true, safe: true }];
+    // Keys must outlive the retry window of every caller that declares one.
+    let longestRetryMs = 0;
+    for (const call of ctx.design.calls) {
+      const t = callTarget(ctx.index, call);
+      if (t?.kind === 'operation' && t.op === idem.parent) {
+        longestRetryMs = Math.max(longestRetryMs, durationMs(child(call, 'retry'), 'deadline') ?? 0);
+      }
+    }
+    const usual = longestRetryMs < DAY_MS;
+    const retention = usual ? '24h' : `${Math.floor(longestRetryMs / DAY_MS) + 1}d`;
+    return [
+      {
+        title: `Add \`retention: ${retention}\``,
+        edits: [ctx.edit.insertKeyAfter(idem, keysBefore('idempotency', 'retention'), 'retention', retention)],
+        preferred: true,
+        safe: usual,
+      },
+    ];
   },
 });
