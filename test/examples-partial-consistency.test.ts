@@ -65,6 +65,28 @@ test('the examples show every rule of their area, and no other area', () => {
   assert.deepEqual([...cns].sort(), idsOf('consistency').sort());
 });
 
+test('relation findings point at the other place, with the facts there', () => {
+  const related: string[] = [];
+  for (const name of ['partial-failure.design.yaml', 'consistency.design.yaml']) {
+    const text = read(name);
+    const map = new LineMap(text);
+    for (const f of analyze(text).findings) {
+      for (const r of f.related ?? []) {
+        const p = map.position(r.range[0]);
+        related.push(`${f.ruleId} -> ${p.line + 1}:${p.character + 1} ${r.message}`);
+      }
+    }
+  }
+  assert.deepEqual(related, [
+    'PAR004 -> 57:9 writes `payments-ledger` in the same operation',
+    'PAR009 -> 12:22 requirement R1: partial success must be fully rolled back',
+    'PAR007 -> 118:5 every step runs in `loyalty`',
+    'CNS001 -> 55:15 category `financial-balance`: eventual consistency must not be used',
+    'CNS006 -> 61:15 category `catalog`: eventual consistency usually suffices',
+    'CNS003 -> 16:20 requirement R2 accepts data at most 30s old',
+  ]);
+});
+
 test('`--fix` on the examples applies only the safe fixes, and keeps every comment', () => {
   const pf = read('partial-failure.design.yaml');
   const pfFixed = fixAll(pf);
