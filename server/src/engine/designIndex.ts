@@ -166,3 +166,12 @@ export function elementOf<T extends Element>(els: readonly T[], finding: { path:
   }
   return same.find((e) => e.range[0] <= finding.range[0] && finding.range[1] <= e.range[1]);
 }
+
+/**
+ * Whether another element reads the same `key: value` pair as `el`, through a `<<` merge:
+ * a fix that rewrites that value would change the other element too, so it declines.
+ */
+export function pairShared(d: Design, el: Element, key: string): boolean {
+  const pair = el.fields.get(key)?.pair;
+  return pair !== undefined && d.all.some((o) => o !== el && o.kind === el.kind && o.fields.get(key)?.pair === pair);
+}

@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { named } from '../../text';
-import { citedRequirements, elementOf } from '../../designIndex';
+import { citedRequirements, elementOf, pairShared } from '../../designIndex';
 import { str } from '../../model';
 
 export const atMostOnceLosesRequiredData = defineRule({
@@ -16,7 +16,7 @@ export const atMostOnceLosesRequiredData = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Every payment is recorded in the ledger\n    loss: unacceptable\nchannels:\n  - name: payment-events\n    delivery: at-most-once\n    ordering: none\n    out_of_order: entries carry the payment version\n    requirements: [R1]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Every payment is recorded in the ledger\n    loss: unacceptable\nchannels:\n  - name: payment-events\n    delivery: at-least-once\n    ordering: none\n    out_of_order: entries carry the payment version\n    requirements: [R1]\n',
     },
-    fix: 'Replaces `at-most-once` with `at-least-once`, keeping the value\'s quotes: the one guarantee that meets the requirement without defaulting to exactly-once, so the fix is safe. Consumers that neither deduplicate nor are idempotent are then DLV004\'s to report.',
+    fix: 'Replaces `at-most-once` with `at-least-once`, keeping the value\'s quotes: the one guarantee that meets the requirement without defaulting to exactly-once, so the fix is safe. Consumers that neither deduplicate nor are idempotent are then DLV004\'s to report. Declines when another channel shares the value through a `<<` merge: rewriting it would change both.',
   },
   on: 'channel',
   check(el, ctx) {
@@ -43,7 +43,7 @@ export const atMostOnceLosesRequiredData = defineRule({
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     const f = el?.fields.get('delivery');
-    if (!el || !f || f.range[0] !== finding.range[0]) {
+    if (!el || !f || f.range[0] !== finding.range[0] || pairShared(ctx.design, el, 'delivery')) {
       return undefined;
     }
     return [{ title: 'Use `at-least-once` delivery', edits: [ctx.edit.replaceScalar(f, 'at-least-once')], preferred: true, safe: true }];

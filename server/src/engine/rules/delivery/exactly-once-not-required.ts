@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { named } from '../../text';
-import { allCitedRequirements, elementOf } from '../../designIndex';
+import { allCitedRequirements, elementOf, pairShared } from '../../designIndex';
 import { childElements, str } from '../../model';
 import { keysBefore } from '../../schema';
 import type { TextEdit } from '../../types';
@@ -19,7 +19,7 @@ export const exactlyOnceNotRequired = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Page views are counted for trends\n    duplicates: tolerable\nchannels:\n  - name: page-views\n    delivery: exactly-once\n    mechanism: transactional\n    ordering: none\n    out_of_order: counts are commutative\n    requirements: [R1]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Page views are counted for trends\n    duplicates: tolerable\nchannels:\n  - name: page-views\n    delivery: at-least-once\n    ordering: none\n    out_of_order: counts are commutative\n    requirements: [R1]\n    consumers:\n      - service: analytics\n        deduplication: {key: event_id, window: 7d}\n',
     },
-    fix: 'Replaces `exactly-once` with `at-least-once`, removes the channel\'s `mechanism` (how exactly-once was achieved; a comment on its line stays), and adds `deduplication: {key: event_id, window: 7d}` to each consumer that neither deduplicates nor is idempotent (DLV004 would report it otherwise). It weakens a stated guarantee and names a deduplication key only the author knows: preferred, but not safe, so `--fix` leaves it to the author. Silent (and no fix) when a cited requirement names nothing or its `duplicates` is invalid.',
+    fix: 'Replaces `exactly-once` with `at-least-once`, removes the channel\'s `mechanism` (how exactly-once was achieved; a comment on its line stays), and adds `deduplication: {key: event_id, window: 7d}` to each consumer that neither deduplicates nor is idempotent (DLV004 would report it otherwise). It weakens a stated guarantee and names a deduplication key only the author knows: preferred, but not safe, so `--fix` leaves it to the author. Silent (and no fix) when a cited requirement names nothing or its `duplicates` is invalid. Declines when another channel shares the value through a `<<` merge: rewriting it would change both.',
   },
   on: 'channel',
   check(el, ctx) {
@@ -49,12 +49,12 @@ export const exactlyOnceNotRequired = defineRule({
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     const f = el?.fields.get('delivery');
-    if (!el || !f || f.range[0] !== finding.range[0]) {
+    if (!el || !f || f.range[0] !== finding.range[0] || pairShared(ctx.design, el, 'delivery')) {
       return undefined;
     }
     const edits: TextEdit[] = [ctx.edit.replaceScalar(f, 'at-least-once')];
     // `mechanism` says how exactly-once is achieved: at-least-once has none to state.
-    const mechanism = el.fields.has('mechanism') ? ctx.edit.removeKey(el, 'mechanism') : undefined;
+    const mechanism = el.fields.has('mechanism') && !pairShared(ctx.design, el, 'mechanism') ? ctx.edit.removeKey(el, 'mechanism') : undefined;
     if (mechanism) {
       edits.push(mechanism);
     }

@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { named } from '../../text';
-import { allCitedRequirements, elementOf } from '../../designIndex';
+import { allCitedRequirements, elementOf, pairShared } from '../../designIndex';
 import { str } from '../../model';
 
 export const strongerThanRequired = defineRule({
@@ -16,7 +16,7 @@ export const strongerThanRequired = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Click-stream analytics may drop events under load\n    loss: acceptable\nchannels:\n  - name: click-stream\n    delivery: at-least-once\n    ordering: none\n    out_of_order: events carry a client timestamp\n    requirements: [R1]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Click-stream analytics may drop events under load\n    loss: acceptable\nchannels:\n  - name: click-stream\n    delivery: at-most-once\n    ordering: none\n    out_of_order: events carry a client timestamp\n    requirements: [R1]\n',
     },
-    fix: 'Replaces `at-least-once` with `at-most-once`, keeping the value\'s quotes. Weakening a guarantee is the author\'s call, and keeping the stronger one is not wrong: preferred, but not safe, so `--fix` leaves it. Silent (and no fix) when a cited requirement names nothing or its `loss` is missing or invalid.',
+    fix: 'Replaces `at-least-once` with `at-most-once`, keeping the value\'s quotes. Weakening a guarantee is the author\'s call, and keeping the stronger one is not wrong: preferred, but not safe, so `--fix` leaves it. Silent (and no fix) when a cited requirement names nothing or its `loss` is missing or invalid. Declines when another channel shares the value through a `<<` merge: rewriting it would change both.',
   },
   on: 'channel',
   check(el, ctx) {
@@ -40,7 +40,7 @@ export const strongerThanRequired = defineRule({
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     const f = el?.fields.get('delivery');
-    if (!el || !f || f.range[0] !== finding.range[0]) {
+    if (!el || !f || f.range[0] !== finding.range[0] || pairShared(ctx.design, el, 'delivery')) {
       return undefined;
     }
     return [{ title: 'Use `at-most-once` delivery', edits: [ctx.edit.replaceScalar(f, 'at-most-once')], preferred: true, safe: false }];

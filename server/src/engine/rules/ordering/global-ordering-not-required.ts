@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { named } from '../../text';
-import { allCitedRequirements, citedRequirements, elementOf } from '../../designIndex';
+import { allCitedRequirements, citedRequirements, elementOf, pairShared } from '../../designIndex';
 import { str } from '../../model';
 import { keysBefore } from '../../schema';
 import type { TextEdit } from '../../types';
@@ -19,7 +19,7 @@ export const globalOrderingNotRequired = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: global\n    requirements: [R1]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: order_id\n    requirements: [R1]\n',
     },
-    fix: 'Replaces `global` with `per-partition` and, when the channel has no `partition_key`, adds the one `ordering_key` its requirements name. When no key is known (no `partition_key`, and the requirements name none or several) it offers `ordering: none` if every cited requirement says `ordering: none`, and otherwise declines: the context identifier is the author\'s to state. Weakening a guarantee is the author\'s call: preferred, but not safe. Silent (and no fix) when a cited requirement names nothing or its `ordering` is invalid.',
+    fix: 'Replaces `global` with `per-partition` and, when the channel has no `partition_key`, adds the one `ordering_key` its requirements name. When no key is known (no `partition_key`, and the requirements name none or several) it offers `ordering: none` if every cited requirement says `ordering: none`, and otherwise declines: the context identifier is the author\'s to state. Weakening a guarantee is the author\'s call: preferred, but not safe. Silent (and no fix) when a cited requirement names nothing or its `ordering` is invalid. Declines when another channel shares the value through a `<<` merge: rewriting it would change both.',
   },
   on: 'channel',
   check(el, ctx) {
@@ -45,7 +45,7 @@ export const globalOrderingNotRequired = defineRule({
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     const f = el?.fields.get('ordering');
-    if (!el || !f || f.range[0] !== finding.range[0]) {
+    if (!el || !f || f.range[0] !== finding.range[0] || pairShared(ctx.design, el, 'ordering')) {
       return undefined;
     }
     const edits: TextEdit[] = [ctx.edit.replaceScalar(f, 'per-partition')];

@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { named } from '../../text';
-import { elementOf } from '../../designIndex';
+import { elementOf, pairShared } from '../../designIndex';
 import { str } from '../../model';
 import { requirementKeys } from './partition-key-missing';
 
@@ -17,7 +17,7 @@ export const partitionKeyMismatch = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: customer_id\n    requirements: [R1]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: order_id\n    requirements: [R1]\n',
     },
-    fix: "Replaces the `partition_key` with the requirement's `ordering_key`, keeping the value's quotes: the one right answer when the cited requirements name one key, so the fix is safe. Declines when they name several: no single partition key meets them all, and which requirement gives way is the author's call.",
+    fix: "Replaces the `partition_key` with the requirement's `ordering_key`, keeping the value's quotes: the one right answer when the cited requirements name one key, so the fix is safe. Declines when they name several: no single partition key meets them all, and which requirement gives way is the author's call. Declines when another channel shares the value through a `<<` merge: rewriting it would change both.",
   },
   on: 'channel',
   check(el, ctx) {
@@ -45,7 +45,7 @@ export const partitionKeyMismatch = defineRule({
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     const f = el?.fields.get('partition_key');
-    if (!el || !f || f.range[0] !== finding.range[0]) {
+    if (!el || !f || f.range[0] !== finding.range[0] || pairShared(ctx.design, el, 'partition_key')) {
       return undefined;
     }
     const keys = [...requirementKeys(ctx.index, el).keys()];
