@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { named } from '../../text';
 import { DELIVERY_VALUES } from '../../schema';
 
 export const deliveryUndeclared = defineRule({
@@ -21,7 +22,7 @@ export const deliveryUndeclared = defineRule({
     if (!el.fields.has('delivery')) {
       ctx.report({
         range: el.anchor,
-        message: `channel \`${el.name ?? '?'}\` does not declare its delivery guarantee (at-most-once, at-least-once or exactly-once)`,
+        message: `${named('channel', el.name)} does not declare its delivery guarantee (at-most-once, at-least-once or exactly-once)`,
       });
     }
   },
