@@ -73,7 +73,10 @@ export function operationIdempotency(op: Element): 'query' | 'key' | 'natural' |
     return 'unknown';
   }
   if (type === 'command') {
-    return idem && idem.fields.size > 0 ? 'unknown' : 'none';
+    // Only a `key` or `natural` that DSN003 reports leaves it open; `{retention: 7d}` or
+    // `{natural: false}` makes no duplicate harmless.
+    const unreadable = (k: string) => idem?.fields.has(k) === true && idem.fields.get(k)!.valid === false;
+    return unreadable('key') || unreadable('natural') ? 'unknown' : 'none';
   }
   return 'unknown';
 }
