@@ -1,0 +1,170 @@
+// The language server's latencies, measured as an editor sees them (over stdio, through a
+// real client), for designs of 1k, 10k and 50k lines: didOpen → publishDiagnostics,
+// didChange (one character) → publishDiagnostics, hover, completion and code action
+// (median and p95), and the server's memory; with `yaml`'s parseDocument of the same text
+// in the same run as the floor. A benchmark, never a timed test.
+//
+//   npm run bench            (after the CLI's benchmark)
+//   node out/test/bench/lsp-bench.js [1000 10000 50000]
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import { LspClient, REPO_ROOT } from '../support/lspClient';
+import { generateDesign } from './generate';
+
+interface Stats {
+  median: number;
+  p95: number;
+  n: number;
+}
+
+function stats(xs: number[]): Stats {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+  return { median: +at(0.5).toFixed(2), p95: +at(0.95).toFixed(2), n: s.length };
+}
+
+function ms(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function rss(pid: number): { rssMb: number; peakMb: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rssMb: +(kb('VmRSS') / 1024).toFixed(1), peakMb: +(kb('VmHWM') / 1024).toFixed(1) };
+}
+
+interface Row {
+  lines: number;
+  bytes: number;
+  parseDocument: Stats;
+  open: Stats;
+  change: Stats;
+  hover: Stats;
+  completion: Stats;
+  codeAction: Stats;
+  rssMb: number;
+  peakRssMb: number;
+}
+
+async function measure(target: number): Promise<Row> {
+  // One finding in the middle, so that code actions have a quick fix to verify.
+  const clean = generateDesign(target);
+  const mid = clean.indexOf('backoff: exponential-jitter', Math.floor(clean.length / 2));
+  const text = clean.slice(0, mid) + 'backoff: fixed' + clean.slice(mid + 'backoff: exponential-jitter'.length);
+  const lines = text.split('\n').length - 1;
+  const reps = target >= 50_000 ? 3 : target >= 10_000 ? 6 : 20;
+
+  const parse: number[] = [];
+  parseDocument(text);
+  for (let i = 0; i < reps; i++) {
+    const t = process.hrtime.bigint();
+    parseDocument(text);
+    parse.push(ms(t));
+  }
+
+  const c = await LspClient.start();
+  try {
+    // didOpen → publishDiagnostics, each time as a new document.
+    const open: number[] = [];
+    const warm = 'file:///bench/warm.design.yaml';
+    await c.open(warm, text);
+    await c.diagnosticsFor(warm, 1, 300_000);
+    await c.close(warm);
+    for (let i = 0; i < reps; i++) {
+      const uri = `file:///bench/open-${i}.design.yaml`;
+      const t = process.hrtime.bigint();
+      await c.open(uri, text);
+      await c.diagnosticsFor(uri, 1, 300_000);
+      open.push(ms(t));
+      await c.close(uri);
+    }
+
+    const uri = 'file:///bench/edit.design.yaml';
+    await c.open(uri, text);
+    const first = await c.diagnosticsFor(uri, 1, 300_000);
+    const fixable = first.find((d) => d.code === 'RTY006');
+    if (!fixable) {
+      throw new Error(`the bench design should have one RTY006 finding, has ${first.map((d) => d.code).join(', ')}`);
+    }
+
+    // didChange of one character → publishDiagnostics of that version.
+    const change: number[] = [];
+    const at = c.positionOf(uri, 'description: service number 0', 'description: service number'.length);
+    for (let i = 0; i < reps; i++) {
+      const edit = i % 2 === 0 ? { range: { start: at, end: at }, text: 'x' } : { range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' };
+      const t = process.hrtime.bigint();
+      const v = await c.change(uri, [edit]);
+      await c.diagnosticsFor(uri, v, 300_000);
+      change.push(ms(t));
+    }
+
+    const hoverAt = c.positionOf(uri, '- to: svc-1.lookup', 10);
+    const completeAt = c.positionOf(uri, 'backoff: fixed', 'backoff: '.length);
+    const hover: number[] = [];
+    const completion: number[] = [];
+    const codeAction: number[] = [];
+    const n = reps * 2;
+    for (let i = 0; i < n; i++) {
+      let t = process.hrtime.bigint();
+      await c.request('textDocument/hover', { textDocument: { uri }, position: hoverAt });
+      hover.push(ms(t));
+      t = process.hrtime.bigint();
+      await c.request('textDocument/completion', { textDocument: { uri }, position: completeAt });
+      completion.push(ms(t));
+    }
+    const current = await c.diagnosticsFor(uri);
+    const d = current.find((x) => x.code === 'RTY006')!;
+    for (let i = 0; i < reps; i++) {
+      const t = process.hrtime.bigint();
+      await c.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+      codeAction.push(ms(t));
+    }
+    const mem = rss(c.child.pid!);
+    return {
+      lines,
+      bytes: text.length,
+      parseDocument: stats(parse),
+      open: stats(open),
+      change: stats(change),
+      hover: stats(hover),
+      completion: stats(completion),
+      codeAction: stats(codeAction),
+      rssMb: mem.rssMb,
+      peakRssMb: mem.peakMb,
+    };
+  } finally {
+    await c.stop();
+  }
+}
+
+function table(rows: Row[]): string {
+  const head = ['lines', 'parseDocument', 'didOpen→diag', 'didChange→diag', 'hover', 'completion', 'codeAction', 'RSS MB (peak)'];
+  const f = (s: Stats) => `${s.median} / ${s.p95}`;
+  const body = rows.map((r) => [String(r.lines), f(r.parseDocument), f(r.open), f(r.change), f(r.hover), f(r.completion), f(r.codeAction), `${r.rssMb} (${r.peakRssMb})`]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((x, i) => x.padStart(widths[i])).join('  ');
+  return ['Language server, ms (median / p95); the floor is yaml parseDocument of the same text', line(head), ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const rows: Row[] = [];
+  for (const size of sizes.length ? sizes : [1000, 10_000, 50_000]) {
+    rows.push(await measure(size));
+    process.stderr.write(`measured ${size} lines\n`);
+  }
+  const out = path.join(REPO_ROOT, 'bench-results');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'lsp-bench.json'), JSON.stringify({ node: process.version, date: new Date().toISOString(), rows }, null, 2) + '\n');
+  process.stdout.write(table(rows) + '\n' + `written to ${path.relative(process.cwd(), path.join(out, 'lsp-bench.json'))}\n`);
+}
+
+// `node --test out/test/` also loads every .js under a `test` folder: a benchmark run by the
+// test runner does nothing (it is a benchmark, never a timed test).
+if (!process.env.NODE_TEST_CONTEXT) {
+  main().catch((e) => {
+    process.stderr.write(String(e?.stack ?? e) + '\n');
+    process.exit(1);
+  });
+}
