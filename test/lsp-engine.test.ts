@@ -219,6 +219,49 @@ describe('navigation', () => {
   });
 });
 
+describe('navigation of channels and data', () => {
+  const TEXT = [
+    'design: x',
+    'dsl: 1',
+    'services:',
+    '  - name: orders',
+    '    operations:',
+    '      - name: place',
+    '        type: query',
+    '        writes: [orders-db]',
+    '        publishes: [order-events]',
+    'channels:',
+    '  - name: order-events',
+    '    consumers:',
+    '      - service: orders',
+    'data:',
+    '  - name: orders-db',
+    '    owner: orders',
+    'review:',
+    '  waivers:',
+    '    - rule: ORD001',
+    '      at: channels.order-events',
+    '      reason: r',
+    '',
+  ].join('\n');
+
+  test('a channel is renamed where it is declared, published to and waived; a consumer and an owner name their service', () => {
+    const a = analyze(TEXT);
+    const edits = renameEdits(a, TEXT.indexOf('[order-events]') + 3, 'orders-stream');
+    assert.ok(Array.isArray(edits));
+    assert.equal(applyEdits(TEXT, edits), TEXT.replace(/order-events/g, 'orders-stream'));
+    const svc = renameEdits(a, TEXT.indexOf('service: orders') + 10, 'ordering');
+    assert.ok(Array.isArray(svc));
+    assert.equal(
+      applyEdits(TEXT, svc),
+      TEXT.replace('name: orders\n', 'name: ordering\n').replace('service: orders', 'service: ordering').replace('owner: orders', 'owner: ordering'),
+    );
+    const data = renameEdits(a, TEXT.indexOf('- name: orders-db') + 9, 'orders-store');
+    assert.ok(Array.isArray(data));
+    assert.equal(applyEdits(TEXT, data), TEXT.replace(/orders-db/g, 'orders-store'));
+  });
+});
+
 describe('hover', () => {
   test('an external target, and an operation’s timeout beside its callers and its slowest call', () => {
     const a = analyze(NAMES);

@@ -2,6 +2,7 @@
 // (issue 4): exact diagnostics, hovers, code actions applied to the text, completion,
 // navigation, rename, settings, and bad input that never takes the server down.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -121,6 +122,25 @@ describe('diagnostics', () => {
       assert.deepEqual(server, cli, path.relative(REPO_ROOT, files[i]));
     }
     await Promise.all(uris.map((u) => c.close(u)));
+  });
+
+  test('`ddr lint --format json` and the server agree on every example, finding for finding', async () => {
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'ddr.js'), 'lint', '--format', 'json', 'examples/'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const cli = JSON.parse(r.stdout) as Array<{ file: string; findings: Array<{ ruleId: string; severity: string; message: string; line: number; column: number; endLine: number; endColumn: number }> }>;
+    assert.equal(cli.length, fs.readdirSync(path.join(REPO_ROOT, 'examples')).filter((f) => /\.design\.ya?ml$/.test(f)).length);
+    for (const file of cli) {
+      const uri = `file:///cli-parity/${path.basename(file.file)}`;
+      await c.open(uri, fs.readFileSync(path.join(REPO_ROOT, file.file), 'utf8'));
+      const server = (await c.diagnosticsFor(uri, 1)).map((d) => ({
+        ruleId: d.code,
+        severity: ['', 'error', 'warning', 'info'][d.severity!],
+        message: d.message,
+        at: `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1}`,
+      }));
+      const expected = file.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message, at: `${f.line}:${f.column}-${f.endLine}:${f.endColumn}` }));
+      assert.deepEqual(server, expected, file.file);
+      await c.close(uri);
+    }
   });
 });
 
