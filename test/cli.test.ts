@@ -506,6 +506,20 @@ suite('ddr rules, explain, help', () => {
     assert.match(unknown.stderr, /^ddr: unknown command `lnt`\n\nUsage: ddr <command>/);
   });
 
+  test('a reader that closes the pipe early (`ddr lint | head`) gets no stack trace', async () => {
+    const dir = tempDir({});
+    for (let i = 0; i < 40; i++) {
+      fs.writeFileSync(path.join(dir, `f${i}.design.yaml`), FINDINGS);
+    }
+    const child = spawn(process.execPath, [BIN, 'lint', '--format', 'sarif'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 1);
+  });
+
   test('linting never loads the language server', () => {
     const dir = project();
     const script = `

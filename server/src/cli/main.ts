@@ -110,6 +110,15 @@ export function main(argv: string[], io: Io = processIo()): number {
 
 /** Entry point of bin/ddr.js. */
 export function run(argv: string[]): void {
+  // `ddr lint | head` closes the pipe early: that is the reader's choice, not a crash.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') {
+        process.exit(process.exitCode ?? 0);
+      }
+      throw e;
+    });
+  }
   const code = main(argv);
   // The language server keeps the process alive itself; every other command ends here.
   process.exitCode = code;
