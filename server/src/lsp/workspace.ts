@@ -9,8 +9,9 @@ import type { Documents } from './documents';
 
 export const DESIGN_FILE = /\.design\.ya?ml$/;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'out', 'dist', '.cache', '.run', 'bench-results', 'test-artifacts']);
-/** A bound on files read at startup, so that opening a huge folder stays cheap. */
+/** Bounds on what a scan reads, so that a huge folder (a home directory) stays cheap. */
 const MAX_FILES = 5000;
+const MAX_ENTRIES = 50_000;
 
 export function uriToPath(uri: string): string | undefined {
   try {
@@ -71,11 +72,15 @@ export class Workspace {
   /** Reads and analyses every design under the folders, one file at a time so that requests keep being answered. */
   async scan(folderUris: string[] = this.folders): Promise<void> {
     const files: string[] = [];
+    const budget = { entries: MAX_ENTRIES };
     for (const f of folderUris) {
       const root = uriToPath(f);
       if (root) {
-        await collect(root, files, 0);
+        await collect(root, files, 0, budget);
       }
+    }
+    if (budget.entries <= 0) {
+      this.log.info(`the workspace folders hold more than ${MAX_ENTRIES} files: designs past them are reviewed when opened`);
     }
     if (files.length >= MAX_FILES) {
       this.log.info(`more than ${MAX_FILES} design files under the workspace folders: only the first ${MAX_FILES} are reviewed until opened`);
@@ -134,8 +139,8 @@ async function readText(uri: string): Promise<string | undefined> {
   }
 }
 
-async function collect(dir: string, out: string[], depth: number): Promise<void> {
-  if (depth > 20 || out.length >= MAX_FILES) {
+async function collect(dir: string, out: string[], depth: number, budget: { entries: number }): Promise<void> {
+  if (depth > 20 || out.length >= MAX_FILES || budget.entries <= 0) {
     return;
   }
   let entries: fs.Dirent[];
@@ -145,14 +150,15 @@ async function collect(dir: string, out: string[], depth: number): Promise<void>
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  budget.entries -= entries.length;
   for (const e of entries) {
-    if (out.length >= MAX_FILES) {
+    if (out.length >= MAX_FILES || budget.entries <= 0) {
       return;
     }
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) {
-        await collect(full, out, depth + 1);
+        await collect(full, out, depth + 1, budget);
       }
     } else if (e.isFile() && DESIGN_FILE.test(e.name)) {
       out.push(full);
