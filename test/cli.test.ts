@@ -204,6 +204,14 @@ suite('ddr lint: exit codes', () => {
     assert.equal(r.code, 2);
   });
 
+  test('a FIFO is not read (it would block): reported, exit 2', () => {
+    const dir = project();
+    const fifo = spawnSync('mkfifo', [path.join(dir, 'pipe.design.yaml')]);
+    assert.equal(fifo.status, 0, 'mkfifo');
+    const r = ddr(['lint', 'pipe.design.yaml', 'clean.design.yaml'], dir);
+    assert.deepEqual(r, { code: 2, stdout: 'no findings in 1 file\n', stderr: 'ddr: pipe.design.yaml: not a regular file\n' });
+  });
+
   test('a glob that matches nothing is an error; a folder without designs is not', () => {
     const dir = project();
     const r = ddr(['lint', 'nothing/**/*.design.yaml'], dir);

@@ -72,6 +72,8 @@ export function reason(e: unknown): string {
       return 'too many levels of symbolic links';
     case 'ENOTDIR':
       return 'not a directory';
+    case 'ENOTFILE':
+      return 'not a regular file';
     default:
       return code ? code.toLowerCase() : String((e as Error)?.message ?? e);
   }

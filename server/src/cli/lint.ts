@@ -132,6 +132,10 @@ interface Read {
 
 /** Reads a file as UTF-8; invalid bytes become U+FFFD (the engine then reports what it sees). */
 export function readDesign(abs: string): Read {
+  // A FIFO or a device would block or never end: only regular files are read.
+  if (!fs.statSync(abs).isFile()) {
+    throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
+  }
   const raw = fs.readFileSync(abs);
   const bom = raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
   let utf8 = true;
