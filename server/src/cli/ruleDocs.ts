@@ -5,6 +5,7 @@ import { analyze, fixesFor } from '../engine/analyze';
 import { docsUrl, DOCS_BASE_URL, Rule } from '../engine/rule';
 import { LineMap } from '../engine/positions';
 import { applyEdits, AREA_TITLES, Fix } from '../engine/types';
+import { unifiedDiff } from './diff';
 
 export const HOMEPAGE = DOCS_BASE_URL.replace(/\/blob\/.*$/, '');
 export const SEED_NAME = 'distributed-system-basics';
@@ -124,7 +125,8 @@ export function ruleMarkdown(rule: Rule, sourcePath: string): string {
   }
   parts.push('Not reported:', '', fence(rule.docs.example.good), '', '## Fix', '', rule.docs.fix, '');
   if (run.fixed !== undefined) {
-    parts.push('The example after `ddr lint --fix`:', '', fence(run.fixed), '');
+    const hunks = unifiedDiff('example.design.yaml', rule.docs.example.bad, run.fixed).split('\n').slice(2).join('\n');
+    parts.push('What `ddr lint --fix` changes in the example:', '', '```diff\n' + hunks.replace(/\n?$/, '\n') + '```', '');
   } else if (run.titles.length) {
     parts.push('Offered on the example:', '', ...run.titles.map((t) => `- ${t}`), '');
   }
