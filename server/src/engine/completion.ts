@@ -4,7 +4,7 @@
 // parsed document, so that it works on the half-typed line an author is editing.
 import type { Analysis } from './analyze';
 import { enumValueMarkdown, keyMarkdown, operationSummary } from './hover';
-import { items, str } from './model';
+import { str } from './model';
 import { RULES } from './registry';
 import { CHECKLIST_STATE_VALUES, describeType, KeySpec, keySpec, ObjectKind, RETRY_SYMBOLS, SCHEMA, ValueType } from './schema';
 import { AREA_TITLES, AREAS, Range } from './types';
@@ -270,7 +270,7 @@ export function completeAt(a: Analysis, offset: number): Completion[] {
   if (!keyMatch) {
     // Key position: a partial key, or nothing yet.
     if (!/^[A-Za-z0-9_-]*$/.test(content)) {
-      return flowOnlyLine();
+      return [];
     }
     const range = wordRange(text, offset, lineStart, lineEnd, /[A-Za-z0-9_-]/);
     const colonAfter = /^[ \t]*:/.test(text.slice(range[1], lineEnd));
@@ -292,7 +292,7 @@ export function completeAt(a: Analysis, offset: number): Completion[] {
       // The new item's own mapping: the list owner's item kind.
       const place = resolve(chain);
       if (place?.type === 'items') {
-        return valueCompletions(a, place.key, place.of, place.owner, wordRange(text, offset, lineStart, lineEnd), new Set());
+        return valueCompletions(a, place.key, place.of, wordRange(text, offset, lineStart, lineEnd), new Set());
       }
       if (!place || place.type !== 'object') {
         return [];
@@ -345,7 +345,7 @@ export function completeAt(a: Analysis, offset: number): Completion[] {
     // A flow list: the item at the cursor, without the ones already there.
     const inner = trimmed.slice(1);
     const present = new Set(inner.split(',').map((x) => x.trim()).filter(Boolean));
-    return valueCompletions(a, key, spec.type.of, place.kind, wordRange(text, offset, valueStart, lineEnd), present);
+    return valueCompletions(a, key, spec.type.of, wordRange(text, offset, valueStart, lineEnd), present);
   }
   if (trimmed.startsWith('{') && spec.type.t === 'object') {
     const inner = trimmed.slice(1);
@@ -354,7 +354,7 @@ export function completeAt(a: Analysis, offset: number): Completion[] {
     const range = wordRange(text, offset, valueStart, lineEnd, /[A-Za-z0-9_.%-]/);
     if (kv) {
       const inner2 = keySpec(spec.type.kind, kv[1]);
-      return inner2 ? valueCompletions(a, kv[1], inner2.type, spec.type.kind, range, new Set()) : [];
+      return inner2 ? valueCompletions(a, kv[1], inner2.type, range, new Set()) : [];
     }
     const present = new Set(
       inner
@@ -366,11 +366,7 @@ export function completeAt(a: Analysis, offset: number): Completion[] {
   }
   const quoted = /^["']/.test(trimmed);
   const range = wordRange(text, offset, valueStart + (quoted ? valueText.indexOf(trimmed[0]) + 1 : 0), lineEnd);
-  return valueCompletions(a, key, spec.type, place.kind, range, new Set()).map((c) => (lead ? { ...c, insertText: lead + c.insertText } : c));
-}
-
-function flowOnlyLine(): Completion[] {
-  return [];
+  return valueCompletions(a, key, spec.type, range, new Set()).map((c) => (lead ? { ...c, insertText: lead + c.insertText } : c));
 }
 
 function stripQuoted(line: string): string {
@@ -439,7 +435,7 @@ const RETRYABLE_STATUSES: Array<[number, string]> = [
   [408, 'request timeout: the outcome is unknown'],
 ];
 
-function valueCompletions(a: Analysis, key: string, type: ValueType, _owner: ObjectKind, range: Range, present: Set<string>): Completion[] {
+function valueCompletions(a: Analysis, key: string, type: ValueType, range: Range, present: Set<string>): Completion[] {
   const ix = a.index;
   const sorted = (xs: Completion[]) => xs.filter((c) => !present.has(c.label)).map((c, i) => ({ ...c, sortText: c.sortText ?? String(i).padStart(4, '0') }));
   switch (type.t) {
@@ -523,5 +519,3 @@ function valueCompletions(a: Analysis, key: string, type: ValueType, _owner: Obj
       return [];
   }
 }
-
-export { items };

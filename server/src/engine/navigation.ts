@@ -124,7 +124,8 @@ export function checklistEntries(f: Field): ChecklistEntry[] {
 
 // --- names: definitions and references ------------------------------------------------
 
-export type NameKind = Exclude<RefKind, never>;
+/** The kinds of names a design defines and refers to (rules are referred to, never defined). */
+export type NameKind = RefKind;
 
 export interface Occurrence {
   kind: NameKind;

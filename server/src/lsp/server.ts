@@ -202,7 +202,14 @@ export function serve(connection: Connection): void {
   connection.onHover(safe('hover', null, (p) => onHover(documents, p)));
   connection.onCompletion(safe('completion', { isIncomplete: false, items: [] }, (p) => onCompletion(documents, p)));
   connection.onCodeAction(safe('codeAction', [], (p) => onCodeAction(documents, p, features)));
-  connection.onCodeActionResolve(safe('codeAction/resolve', undefined as never, (a) => onCodeActionResolve(documents, a, features)));
+  connection.onCodeActionResolve((action) => {
+    try {
+      return onCodeActionResolve(documents, action, features);
+    } catch (e) {
+      log.error(`codeAction/resolve failed: ${(e as Error)?.stack ?? String(e)}`);
+      return action;
+    }
+  });
   connection.onDocumentSymbol(safe('documentSymbol', [], (p) => onDocumentSymbol(documents, p.textDocument.uri, hierarchicalSymbols)));
   connection.onDefinition(safe('definition', null, (p) => onDefinition(documents, p)));
   connection.onReferences(safe('references', null, (p) => onReferences(documents, p)));
