@@ -99,4 +99,10 @@ function main(): void {
   process.stdout.write(`written to ${path.relative(process.cwd(), file) || file}\n`);
 }
 
-main();
+// `node --test out/test/` (npm test) runs every .js file under out/test/, this one too:
+// a benchmark is not a test, so under the test runner it only says where it runs.
+if (process.env.NODE_TEST_CONTEXT) {
+  process.stdout.write('# out/test/bench/bench.js is a benchmark, not a test: run `npm run bench`\n');
+} else {
+  main();
+}
