@@ -129,6 +129,23 @@ test('a rule that throws is logged with its id; the other rules still report', (
   assert.match(errors[0], /^rule TST999 failed; the other rules still reported: boom\n/);
 });
 
+test('a document the engine cannot analyse at all gets one DSN001 and a logged error, not a crash', () => {
+  const errors: string[] = [];
+  const broken = { ...mergeSettings(null) };
+  Object.defineProperty(broken, 'severity', {
+    get() {
+      throw new Error('engine bug');
+    },
+  });
+  const a = runAnalysis(NO_DELIVERY, broken, { error: (m) => errors.push(m), info: () => undefined });
+  assert.deepEqual(
+    a.findings.map((f) => [f.ruleId, f.severity, f.range, f.message]),
+    [['DSN001', 'error', [0, 0], 'not analysed: the analysis failed (engine bug); the server log has the details']],
+  );
+  assert.equal(a.text, NO_DELIVERY);
+  assert.match(errors[0], /^the analysis failed: engine bug\n/);
+});
+
 test('settings: every shape a client sends maps to the engine settings', () => {
   assert.deepEqual(toEngineSettings(null), mergeSettings(null));
   assert.deepEqual(toEngineSettings({}), mergeSettings(null));

@@ -26,7 +26,8 @@ export function runAnalysis(text: string, settings: Settings, log: Log, options?
   } catch (e) {
     const err = e as Error;
     log.error(`the analysis failed: ${err?.message ?? String(e)}${err?.stack ? '\n' + err.stack : ''}`);
-    const empty = analyze('', settings);
+    // The defaults, not `settings`: they may be what made the analysis fail.
+    const empty = analyze('', null);
     return {
       ...empty,
       text,
