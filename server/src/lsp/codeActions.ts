@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { Analysis, fixAll, fixesFor } from '../engine/analyze';
 import { LineMap } from '../engine/positions';
-import type { Finding, TextEdit } from '../engine/types';
+import type { Finding, Fix, TextEdit } from '../engine/types';
 import { DiagnosticData, lineMapOf, SOURCE, toLspRange } from './diagnostics';
 import { analysedFully, Documents } from './documents';
 
@@ -77,6 +77,27 @@ function findingOf(a: Analysis, map: LineMap, version: number, d: Diagnostic): F
   return a.findings.find((f) => f.ruleId === id && f.range[0] === start && f.range[1] === end && f.message === d.message);
 }
 
+/**
+ * Verified fixes per analysis: each one costs a re-analysis, and editors ask for the code
+ * actions at the cursor again on every move. Dropped with the analysis.
+ */
+const fixCache = new WeakMap<Analysis, Map<string, Fix[]>>();
+
+function cachedFixes(a: Analysis, f: Finding): Fix[] {
+  let m = fixCache.get(a);
+  if (!m) {
+    m = new Map();
+    fixCache.set(a, m);
+  }
+  const key = `${f.ruleId}:${f.range[0]}:${f.range[1]}:${f.message}`;
+  let fixes = m.get(key);
+  if (!fixes) {
+    fixes = fixesFor(a, f);
+    m.set(key, fixes);
+  }
+  return fixes;
+}
+
 function wants(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
 }
@@ -108,7 +129,7 @@ export function onCodeAction(documents: Documents, params: CodeActionParams, fea
       if (!f) {
         continue;
       }
-      for (const fix of fixesFor(a, f)) {
+      for (const fix of cachedFixes(a, f)) {
         actions.push({
           title: fix.title,
           kind: CodeActionKind.QuickFix,
@@ -153,13 +174,20 @@ export function onCodeAction(documents: Documents, params: CodeActionParams, fea
   return actions;
 }
 
+/** The text after "fix all", per analysis (several passes of re-analysis each). */
+const fixAllCache = new WeakMap<Analysis, string>();
+
 /** The edit of "fix all" for an analysis, or undefined when no safe fix applies. */
 export function fixAllEdit(a: Analysis, uri: string, version: number | null, documentChanges: boolean): WorkspaceEdit | undefined {
-  const result = fixAll(a.text, a.settings);
-  if (result.text === a.text) {
+  let fixed = fixAllCache.get(a);
+  if (fixed === undefined) {
+    fixed = fixAll(a.text, a.settings).text;
+    fixAllCache.set(a, fixed);
+  }
+  if (fixed === a.text) {
     return undefined;
   }
-  const e = diffEdit(a.text, result.text);
+  const e = diffEdit(a.text, fixed);
   return workspaceEdit(uri, version, toLspEdits(lineMapOf(a), [e]), documentChanges);
 }
 
