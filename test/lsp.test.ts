@@ -233,6 +233,9 @@ describe('hover', () => {
     const rule = RULES_BY_ID.get('RTY006')!;
     assert.equal(md(h), [`**RTY006 fixed-backoff** · retries · warning`, rule.docs.summary, `> ${rule.seed.quote}\n>\n> — *${rule.seed.section}*`, `[RTY006 documentation](${docs('RTY006')})`].join('\n\n'));
     assert.equal(await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 0 } }), null);
+    // A rule is defined by its page: go to definition opens it.
+    const def = await c.request('textDocument/definition', { textDocument: { uri }, position: c.positionOf(uri, 'RTY006', 2) });
+    assert.deepEqual(def, [{ uri: docs('RTY006'), range: range(0, 0, 0, 0) }]);
     await c.close(uri);
   });
 });
