@@ -91,17 +91,20 @@ export function analyze(text: string, partialSettings?: Partial<Settings> | null
 export class IncrementalAnalyzer {
   private readonly chunks = new ChunkCache();
   private readonly model = new ModelCache();
+  private readonly rules = new RuleCache();
   /** How the last analysis went: for tests and the benchmark. */
-  stats = { incremental: false, parsedChunks: 0, reusedChunks: 0, builtItems: 0, reusedItems: 0 };
+  stats = { incremental: false, parsedChunks: 0, reusedChunks: 0, builtItems: 0, reusedItems: 0, checkedItems: 0, reusedFindings: 0 };
 
   analyze(text: string, partialSettings?: Partial<Settings> | null, options: AnalyzeOptions = {}): Analysis {
-    const a = analyzeText(text, partialSettings, options, this.chunks, this.model);
+    const a = analyzeText(text, partialSettings, options, this.chunks, this.model, options.extraRules ? undefined : this.rules);
     this.stats = {
       incremental: this.chunks.lastParsed + this.chunks.lastReused > 0 && a.parsed.problems.length === 0,
       parsedChunks: this.chunks.lastParsed,
       reusedChunks: this.chunks.lastReused,
       builtItems: this.model.built,
       reusedItems: this.model.reused,
+      checkedItems: this.rules.checked,
+      reusedFindings: this.rules.reused,
     };
     return a;
   }
@@ -113,6 +116,7 @@ function analyzeText(
   options: AnalyzeOptions,
   chunks?: ChunkCache,
   model?: ModelCache,
+  ruleCache?: RuleCache,
 ): Analysis {
   const settings = mergeSettings(partialSettings);
   if (text.length > settings.limits.maxFileSize) {
@@ -137,55 +141,7 @@ function analyzeText(
   const ruleErrors: RuleError[] = [];
   const rules = options.extraRules ? [...RULES, ...options.extraRules] : RULES;
   const ids = options.extraRules ? new Set([...RULE_IDS, ...options.extraRules.map((r) => r.id)]) : RULE_IDS;
-  for (const rule of rules) {
-    const sev = severityOf(rule, settings);
-    if (sev === 'off') {
-      continue;
-    }
-    const seen = new Set<string>();
-    let current: Element | undefined;
-    const ctx: RuleContext = {
-      design,
-      index,
-      settings,
-      ruleIds: ids,
-      report(r) {
-        const key = `${r.range[0]}:${r.range[1]}`;
-        if (seen.has(key)) {
-          return;
-        }
-        seen.add(key);
-        raw.push({
-          ruleId: rule.id,
-          severity: sev,
-          range: r.range,
-          message: r.message,
-          path: current?.path ?? '',
-          related: r.related,
-          data: r.data,
-          fixable: !!rule.fix,
-        });
-      },
-    };
-    try {
-      if (rule.on === 'design') {
-        if (design.root || rule.id === 'DSN001' || rule.id === 'DSN003') {
-          current = design.root;
-          rule.check(design.root ?? placeholderRoot(text), ctx);
-        }
-      } else {
-        for (const el of design.all) {
-          if (rule.on === 'any' || el.kind === rule.on) {
-            current = el;
-            rule.check(el, ctx);
-          }
-        }
-      }
-    } catch (e) {
-      const err = e as Error;
-      ruleErrors.push({ ruleId: rule.id, message: err?.message ?? String(e), stack: err?.stack });
-    }
-  }
+  runRules(rules, ids, text, design, index, settings, raw, ruleErrors, ruleCache);
   const tainted = taintedRanges(parsed);
   const kept = raw.filter((f) => f.ruleId === 'DSN001' || !tainted.some((t) => overlaps(t, f.range)));
   const waivers = collectWaivers(design, ids);
@@ -214,6 +170,258 @@ function analyzeText(
   }
   return { text, parsed, design, index, findings, waived, ruleErrors, settings };
 }
+
+/**
+ * The findings of each top-level list item, kept between analyses of one document. An
+ * item whose elements were reused (ModelCache) keeps its findings, moved with it, as long
+ * as nothing it can read from elsewhere changed: the cross-item facts rules read (names,
+ * requirements, the facts of operations) and the settings. An item with a finding whose
+ * related information points outside it is always checked again.
+ */
+export class RuleCache {
+  private items = new Map<Element, CachedFindings>();
+  private signature = '';
+  checked = 0;
+  reused = 0;
+
+  /** @internal */
+  begin(signature: string): boolean {
+    const same = signature === this.signature;
+    this.signature = signature;
+    if (!same) {
+      this.items = new Map();
+    }
+    this.checked = 0;
+    this.reused = 0;
+    return same;
+  }
+  /** @internal */
+  get(item: Element): CachedFindings | undefined {
+    return this.items.get(item);
+  }
+  /** @internal */
+  replace(next: Map<Element, CachedFindings>): void {
+    this.items = next;
+  }
+}
+
+interface CachedFindings {
+  start: number;
+  path: string;
+  findings: Finding[];
+}
+
+function ruleKey(rule: Rule, sev: Severity): string {
+  return rule.id + ':' + sev;
+}
+
+/**
+ * Runs every rule: design rules once, element rules on each element. With a RuleCache,
+ * the findings of unchanged top-level list items are reused instead of checked again.
+ */
+function runRules(
+  rules: readonly Rule[],
+  ids: ReadonlySet<string>,
+  text: string,
+  design: Design,
+  index: Index,
+  settings: Settings,
+  raw: Finding[],
+  ruleErrors: RuleError[],
+  cache?: RuleCache,
+): void {
+  const active: Array<{ rule: Rule; sev: Severity }> = [];
+  for (const rule of rules) {
+    const sev = severityOf(rule, settings);
+    if (sev !== 'off') {
+      active.push({ rule, sev });
+    }
+  }
+  const byKind = new Map<string, Array<{ rule: Rule; sev: Severity }>>();
+  const designRules: Array<{ rule: Rule; sev: Severity }> = [];
+  for (const a of active) {
+    if (a.rule.on === 'design') {
+      designRules.push(a);
+    }
+  }
+  const forKind = (kind: string) => {
+    let list = byKind.get(kind);
+    if (!list) {
+      list = active.filter((a) => a.rule.on === 'any' || a.rule.on === kind);
+      byKind.set(kind, list);
+    }
+    return list;
+  };
+  // One finding per rule per place, across every element.
+  const seen = new Set<string>();
+  const failed = new Set<string>();
+  let sink = raw;
+  let current: Element | undefined;
+  let currentRule: { rule: Rule; sev: Severity } | undefined;
+  const ctx: RuleContext = {
+    design,
+    index,
+    settings,
+    ruleIds: ids,
+    report(r) {
+      const { rule, sev } = currentRule!;
+      const key = `${rule.id}@${r.range[0]}:${r.range[1]}`;
+      if (seen.has(key)) {
+        return;
+      }
+      seen.add(key);
+      // Copies: a finding never shares a range array with the model, which moves in place.
+      sink.push({
+        ruleId: rule.id,
+        severity: sev,
+        range: [r.range[0], r.range[1]],
+        message: r.message,
+        path: current?.path ?? '',
+        related: r.related?.map((x) => ({ range: [x.range[0], x.range[1]] as Range, message: x.message })),
+        data: r.data,
+        fixable: !!rule.fix,
+      });
+    },
+  };
+  const run = (a: { rule: Rule; sev: Severity }, el: Element): boolean => {
+    currentRule = a;
+    current = el;
+    try {
+      a.rule.check(el, ctx);
+      return true;
+    } catch (e) {
+      if (!failed.has(a.rule.id)) {
+        failed.add(a.rule.id);
+        const err = e as Error;
+        ruleErrors.push({ ruleId: a.rule.id, message: err?.message ?? String(e), stack: err?.stack });
+      }
+      return false;
+    }
+  };
+  for (const a of designRules) {
+    if (design.root || a.rule.id === 'DSN001' || a.rule.id === 'DSN003') {
+      run(a, design.root ?? placeholderRoot(text));
+    }
+  }
+  const reuse = cache ? cache.begin(signatureOf(design, settings, active)) : false;
+  const next = new Map<Element, CachedFindings>();
+  const all = design.all;
+  for (let i = 0; i < all.length; ) {
+    const el = all[i];
+    const item = el.parent?.kind === 'design' && el.index !== undefined ? el : undefined;
+    if (!item || !cache) {
+      for (const a of forKind(el.kind)) {
+        run(a, el);
+      }
+      i++;
+      continue;
+    }
+    // A top-level list item: its subtree is contiguous in `all`.
+    let j = i + 1;
+    while (j < all.length && isInside(all[j], item)) {
+      j++;
+    }
+    const start = item.range[0];
+    const hit = reuse ? cache.get(item) : undefined;
+    if (hit) {
+      const delta = start - hit.start;
+      for (const f of hit.findings) {
+        if (delta) {
+          f.range = [f.range[0] + delta, f.range[1] + delta];
+          if (f.related) {
+            f.related = f.related.map((r) => ({ ...r, range: [r.range[0] + delta, r.range[1] + delta] as Range }));
+          }
+        }
+        if (hit.path !== item.path) {
+          f.path = item.path + f.path.slice(hit.path.length);
+        }
+        seen.add(`${f.ruleId}@${f.range[0]}:${f.range[1]}`);
+        raw.push(f);
+      }
+      hit.start = start;
+      hit.path = item.path;
+      next.set(item, hit);
+      cache.reused++;
+    } else {
+      const own: Finding[] = [];
+      sink = own;
+      let ok = true;
+      for (let k = i; k < j; k++) {
+        for (const a of forKind(all[k].kind)) {
+          ok = run(a, all[k]) && ok;
+        }
+      }
+      sink = raw;
+      raw.push(...own);
+      cache.checked++;
+      const end = item.range[1];
+      const external = own.some((f) => f.related?.some((r) => r.range[0] < start || r.range[1] > end));
+      if (ok && !external) {
+        next.set(item, { start, path: item.path, findings: own });
+      }
+    }
+    i = j;
+  }
+  cache?.replace(next);
+}
+
+function isInside(el: Element, item: Element): boolean {
+  let p = el.parent;
+  while (p) {
+    if (p === item) {
+      return true;
+    }
+    p = p.parent;
+  }
+  return false;
+}
+
+/**
+ * What rules read across top-level items: names, requirements, the facts of operations
+ * (their calls aside), and the settings. Equal signatures mean an unchanged item's findings
+ * still hold.
+ */
+function signatureOf(design: Design, settings: Settings, active: Array<{ rule: Rule; sev: Severity }>): string {
+  const parts: string[] = [JSON.stringify(settings), active.map((a) => ruleKey(a.rule, a.sev)).join(',')];
+  const facts = (el: Element | undefined, skip: ReadonlySet<string>): string => {
+    if (!el) {
+      return '';
+    }
+    let out = '';
+    for (const f of el.fields.values()) {
+      if (skip.has(f.key)) {
+        continue;
+      }
+      out += `${f.key}=${f.valid ? '' : '!'}${String(f.value)}`;
+      if (f.items) {
+        out += '[' + f.items.map((it) => `${it.valid ? '' : '!'}${String(it.value)}`).join(',') + ']';
+      }
+      if (f.element) {
+        out += '{' + facts(f.element, NONE) + '}';
+      }
+      out += ';';
+    }
+    return out;
+  };
+  for (const r of design.requirements) {
+    parts.push('R' + facts(r, NONE));
+  }
+  for (const s of design.services) {
+    parts.push('S' + (s.name ?? ''));
+  }
+  for (const op of design.operations) {
+    parts.push('O' + (op.service?.name ?? '') + '.' + facts(op, OP_SKIP));
+  }
+  for (const list of [design.channels, design.data, design.workflows]) {
+    for (const e of list) {
+      parts.push('N' + e.kind + ':' + (e.name ?? ''));
+    }
+  }
+  return parts.join('\n');
+}
+
+const NONE: ReadonlySet<string> = new Set();
+const OP_SKIP: ReadonlySet<string> = new Set(['calls', 'description']);
 
 export function byPosition(a: Finding, b: Finding): number {
   return a.range[0] - b.range[0] || a.range[1] - b.range[1] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
