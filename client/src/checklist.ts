@@ -160,7 +160,11 @@ export class ChecklistProvider implements vscode.TreeDataProvider<Node>, vscode.
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'design') {
       const d = node.design;
-      const item = new vscode.TreeItem(d.name || label(d), vscode.TreeItemCollapsibleState.Expanded);
+      // One design, or the one in the active editor, opens expanded; the others stay
+      // collapsed so that a workspace of many designs stays readable.
+      const active = vscode.window.activeTextEditor?.document.uri.toString();
+      const expanded = this.designs.length === 1 || active === vscode.Uri.parse(d.uri).toString();
+      const item = new vscode.TreeItem(d.name || label(d), expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       const uri = vscode.Uri.parse(d.uri);
       const done = d.areas.filter((a) => a.state !== 'open').length;
       item.id = `design:${d.uri}`;
