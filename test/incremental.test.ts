@@ -1,0 +1,143 @@
+// The incremental analysis equals a full analysis of the same text, after every edit of
+// random edit sequences over the bundled examples and generated designs (issue: speed).
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { analyze, Analysis, IncrementalAnalyzer } from '../server/src/engine/analyze';
+import { generateDesign } from './bench/generate';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function observable(a: Analysis): string {
+  return JSON.stringify({
+    findings: a.findings.map((f) => [f.ruleId, f.severity, f.range, f.message, f.path, f.related ?? null, f.fixable ?? false]),
+    waived: a.waived.map((f) => [f.ruleId, f.range, f.waiver.reason]),
+    errors: a.ruleErrors.map((e) => e.ruleId),
+  });
+}
+
+/** mulberry32: a fixed seed makes every run the same sequence. */
+function prng(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n: number) => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+const WORDS = ['x', 'timeout: 3s', 'retry', '- ', '#', ': ', '\n', '  ', 'e', '7', '"', '[', 'name: y\n'];
+
+/** One random edit: what a person does while typing, pasting and deleting lines. */
+function edit(text: string, r: (n: number) => number): string {
+  const pos = r(text.length + 1);
+  const ls = text.lastIndexOf('\n', pos - 1) + 1;
+  const nl = text.indexOf('\n', pos);
+  const le = nl < 0 ? text.length : nl + 1;
+  switch (r(6)) {
+    case 0:
+      return text.slice(0, pos) + WORDS[r(WORDS.length)] + text.slice(pos);
+    case 1:
+      return text.slice(0, pos) + text.slice(pos + 1 + r(4));
+    case 2:
+      return text.slice(0, ls) + text.slice(le); // delete a line
+    case 3:
+      return text.slice(0, ls) + text.slice(ls, le) + text.slice(ls); // duplicate a line
+    case 4: {
+      const m = /[a-z0-9]/.exec(text.slice(pos)); // change a letter of a value or key
+      if (!m) {
+        return text;
+      }
+      const q = pos + m.index;
+      return text.slice(0, q) + 'abcdefghijklmnopqrstuvwxyz0123456789'[r(36)] + text.slice(q + 1);
+    }
+    default: {
+      // Move a line elsewhere (cut and paste).
+      const line = text.slice(ls, le);
+      const rest = text.slice(0, ls) + text.slice(le);
+      const at = rest.lastIndexOf('\n', r(rest.length)) + 1;
+      return rest.slice(0, at) + line + rest.slice(at);
+    }
+  }
+}
+
+function sources(): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const f of fs.readdirSync(path.join(ROOT, 'examples')).sort()) {
+    out.push([f, fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8')]);
+  }
+  out.push(['generated 600 lines', generateDesign(600)]);
+  out.push(['generated 1200 lines', generateDesign(1200)]);
+  return out;
+}
+
+test('after every edit of random edit sequences, the incremental analysis equals a full one', () => {
+  const r = prng(20261125);
+  let analyses = 0;
+  let incremental = 0;
+  let reusedFindings = 0;
+  for (const [name, original] of sources()) {
+    const ia = new IncrementalAnalyzer();
+    let text = original;
+    ia.analyze(text);
+    for (let i = 0; i < 50; i++) {
+      const before = text;
+      text = edit(text, r);
+      const got = ia.analyze(text);
+      const full = analyze(text);
+      analyses++;
+      incremental += ia.stats.incremental ? 1 : 0;
+      reusedFindings += ia.stats.reusedFindings;
+      assert.equal(observable(got), observable(full), `${name}, edit ${i}:\n--- before\n${before}\n--- after\n${text}`);
+      // Undo an edit that broke the YAML (and a third of the others), so that a sequence
+      // keeps exercising the incremental path instead of drifting into a broken file.
+      if (full.parsed.problems.length || r(3) === 0) {
+        text = before;
+        assert.equal(observable(ia.analyze(text)), observable(analyze(text)), `${name}, undo of edit ${i}`);
+      }
+    }
+  }
+  // The comparison means something only if the incremental path was taken often.
+  assert.ok(incremental > analyses / 3, `only ${incremental} of ${analyses} analyses were incremental`);
+  assert.ok(reusedFindings > 0, 'no findings were reused');
+});
+
+test('typing a word character by character, then deleting it, stays equal to a full analysis', () => {
+  const r = prng(7);
+  for (const [name, original] of sources()) {
+    const ia = new IncrementalAnalyzer();
+    let text = original;
+    ia.analyze(text);
+    for (let s = 0; s < 4; s++) {
+      let at = r(text.length);
+      const word = ['retry', 'timeout: 3s', 'exactly-once', 'R9', '-'][r(5)];
+      for (const ch of word) {
+        text = text.slice(0, at) + ch + text.slice(at);
+        at++;
+        assert.equal(observable(ia.analyze(text)), observable(analyze(text)), `${name}: typed ${JSON.stringify(ch)} at ${at}`);
+      }
+      for (let k = 0; k < word.length; k++) {
+        at--;
+        text = text.slice(0, at) + text.slice(at + 1);
+        assert.equal(observable(ia.analyze(text)), observable(analyze(text)), `${name}: deleted at ${at}`);
+      }
+    }
+  }
+});
+
+test('an edit inside one list item re-parses and re-checks that item only', () => {
+  const text = generateDesign(2000);
+  const ia = new IncrementalAnalyzer();
+  ia.analyze(text);
+  const at = text.indexOf('timeout: ', Math.floor(text.length / 2));
+  const edited = text.slice(0, at) + 'timeout: 9' + text.slice(at + 'timeout: '.length + 1);
+  ia.analyze(edited);
+  assert.equal(ia.stats.incremental, true);
+  assert.equal(ia.stats.parsedChunks, 1);
+  assert.equal(ia.stats.builtItems, 1);
+  assert.ok(ia.stats.reusedChunks > 50, `reused ${ia.stats.reusedChunks} chunks`);
+  assert.ok(ia.stats.reusedItems > 50, `reused ${ia.stats.reusedItems} items`);
+});
