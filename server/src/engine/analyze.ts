@@ -95,6 +95,13 @@ export class IncrementalAnalyzer {
   /** How the last analysis went: for tests and the benchmark. */
   stats = { incremental: false, parsedChunks: 0, reusedChunks: 0, builtItems: 0, reusedItems: 0, checkedItems: 0, reusedFindings: 0 };
 
+  /** Forgets everything kept: the next analysis is a full one. */
+  reset(): void {
+    this.chunks.clear();
+    this.model.clear();
+    this.rules.replace(new Map());
+  }
+
   analyze(text: string, partialSettings?: Partial<Settings> | null, options: AnalyzeOptions = {}): Analysis {
     const a = analyzeText(text, partialSettings, options, this.chunks, this.model, options.extraRules ? undefined : this.rules);
     this.stats = {

@@ -4,10 +4,12 @@
 // Analysis never publishes an outdated result: a scheduled run reads the document's text
 // and version at the moment it runs and publishes at once (analysis is synchronous), and
 // every request answers from the latest completed analysis of the current version, or
-// computes it on the spot. A later, incremental analysis replaces `runAnalysis` alone.
+// computes it on the spot. Each open document has its own IncrementalAnalyzer, so a
+// keystroke re-parses and re-checks only the list item it touched; a new analysis
+// invalidates the one before it (reused nodes move in place), so only the latest is kept.
 import { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, Analysis, AnalyzeOptions } from '../engine/analyze';
+import { analyze, Analysis, AnalyzeOptions, IncrementalAnalyzer } from '../engine/analyze';
 import { checklistOf, ChecklistSummary } from '../engine/checklist';
 import { Settings } from '../engine/rule';
 import { lineMapOf, toDiagnostics, toLspRange } from './diagnostics';
@@ -15,15 +17,17 @@ import { SettingsStore } from './settings';
 
 type Log = { error(m: string): void; info(m: string): void };
 
-/** The single call of the engine: swap this for an incremental analysis. */
-export function runAnalysis(text: string, settings: Settings, log: Log, options?: AnalyzeOptions): Analysis {
+/** The single call of the engine: incremental for an open document, full otherwise. */
+export function runAnalysis(text: string, settings: Settings, log: Log, options?: AnalyzeOptions, analyzer?: IncrementalAnalyzer): Analysis {
   try {
-    const a = analyze(text, settings, options);
+    const a = analyzer ? analyzer.analyze(text, settings, options) : analyze(text, settings, options);
     for (const e of a.ruleErrors) {
       log.error(`rule ${e.ruleId} failed; the other rules still reported: ${e.message}${e.stack ? '\n' + e.stack : ''}`);
     }
     return a;
   } catch (e) {
+    // Whatever the analyzer kept may be half-updated: start it afresh next time.
+    analyzer?.reset();
     const err = e as Error;
     log.error(`the analysis failed: ${err?.message ?? String(e)}${err?.stack ? '\n' + err.stack : ''}`);
     // The defaults, not `settings`: they may be what made the analysis fail.
@@ -52,9 +56,12 @@ export function analysedFully(a: Analysis): boolean {
   return a.parsed.text === a.text && a.design.root !== undefined;
 }
 
-/** A small delay for large documents so that fast typing does not queue analyses; none for small ones. */
-export function debounceFor(length: number): number {
-  return length < 100_000 ? 0 : length < 1_000_000 ? 50 : 150;
+/**
+ * No delay for small documents; for large ones, as long as their last analysis took
+ * (at most 200 ms), so that fast typing does not queue analyses.
+ */
+export function debounceFor(length: number, lastAnalysisMs = 0): number {
+  return length < 100_000 ? 0 : Math.min(200, Math.max(5, Math.round(lastAnalysisMs)));
 }
 
 interface Latest {
@@ -65,6 +72,9 @@ interface Latest {
 
 interface OpenState {
   latest?: Latest;
+  analyzer: IncrementalAnalyzer;
+  /** How long the last analysis took (ms): the debounce of a large document. */
+  lastMs: number;
   timer?: NodeJS.Timeout;
   /** Bumped by every change: a run scheduled before it is dropped. */
   ticket: number;
@@ -121,8 +131,7 @@ export class Documents {
     if (!doc) {
       return;
     }
-    const st = this.open.get(uri) ?? { ticket: 0 };
-    this.open.set(uri, st);
+    const st = this.stateOf(uri);
     const ticket = ++st.ticket;
     if (st.timer) {
       clearTimeout(st.timer);
@@ -133,7 +142,23 @@ export class Documents {
         (settings) => this.guard(() => this.runScheduled(uri, ticket, settings)),
         () => undefined,
       );
-    }, debounceFor(doc.getText().length));
+    }, debounceFor(doc.getText().length, st.lastMs));
+  }
+
+  private stateOf(uri: string): OpenState {
+    let st = this.open.get(uri);
+    if (!st) {
+      st = { ticket: 0, analyzer: new IncrementalAnalyzer(), lastMs: 0 };
+      this.open.set(uri, st);
+    }
+    return st;
+  }
+
+  private analyseOpen(st: OpenState, text: string, settings: Settings): Analysis {
+    const t0 = performance.now();
+    const a = runAnalysis(text, settings, this.log, undefined, st.analyzer);
+    st.lastMs = performance.now() - t0;
+    return a;
   }
 
   private runScheduled(uri: string, ticket: number, settings: Settings): void {
@@ -145,7 +170,7 @@ export class Documents {
     const version = doc.version;
     let latest = st.latest;
     if (!latest || latest.version !== version || latest.settings !== settings) {
-      latest = { version, settings, analysis: runAnalysis(doc.getText(), settings, this.log) };
+      latest = { version, settings, analysis: this.analyseOpen(st, doc.getText(), settings) };
       st.latest = latest;
     }
     // Synchronous since reading the version: this is the current version's result.
@@ -170,15 +195,14 @@ export class Documents {
     if (!doc) {
       return undefined;
     }
-    const st = this.open.get(uri) ?? { ticket: 0 };
-    this.open.set(uri, st);
+    const st = this.stateOf(uri);
     if (st.latest && st.latest.version === doc.version) {
       // The current text. When settings changed since, the scheduled run re-analyses;
       // until then this is still the right text to answer from.
       return { analysis: st.latest.analysis, version: doc.version };
     }
     const settings = this.settings.known(uri);
-    const analysis = runAnalysis(doc.getText(), settings, this.log);
+    const analysis = this.analyseOpen(st, doc.getText(), settings);
     st.latest = { version: doc.version, settings, analysis };
     return { analysis, version: doc.version };
   }
