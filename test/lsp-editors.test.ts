@@ -1,6 +1,6 @@
 // The editor snippets of docs/editors.md, tried against the real server in the editors
-// themselves (headless). Where an editor is not installed the test says so as a skip with
-// the command that installs it; it never passes without having run.
+// themselves (headless). .ci/run installs both editors; where one is missing the test
+// fails with the command that installs it: it never passes or skips without having run.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -16,22 +16,16 @@ function run(script: string): { status: number | null; out: string } {
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
-test('Neovim 0.7: the plain start_client snippet shows the server’s diagnostic and hover', (t) => {
-  if (!has('nvim')) {
-    t.skip('nvim is not installed: apt-get install -y neovim to try the Neovim snippet');
-    return;
-  }
+test('Neovim 0.7: the plain start_client snippet shows the server’s diagnostic and hover', () => {
+  assert.ok(has('nvim'), 'nvim is not installed: apt-get install -y neovim (as .ci/run does) to try the Neovim snippet');
   const r = run('neovim.sh');
   assert.equal(r.status, 0, r.out);
   assert.match(r.out, /^diagnostic 139:11 DLV001 ddr channel `order-events` does not declare its delivery guarantee/m);
   assert.match(r.out, /^hover \*\*DLV001 delivery-undeclared\*\* · error$/m);
 });
 
-test('Emacs with eglot: the snippet shows the server’s diagnostic through Flymake', (t) => {
-  if (!has('emacs')) {
-    t.skip('emacs is not installed: apt-get install -y emacs-nox elpa-eglot to try the eglot snippet');
-    return;
-  }
+test('Emacs with eglot: the snippet shows the server’s diagnostic through Flymake', () => {
+  assert.ok(has('emacs'), 'emacs is not installed: apt-get install -y emacs-nox elpa-eglot (as .ci/run does) to try the eglot snippet');
   const r = run('emacs.sh');
   assert.equal(r.status, 0, r.out);
   assert.match(r.out, /^diagnostic 139 ddr \[DLV001\]: channel `order-events` does not declare its delivery guarantee/m);
