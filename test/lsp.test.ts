@@ -301,7 +301,7 @@ describe('code actions', () => {
     const before = await c.diagnosticsFor(uri, 2);
     assert.deepEqual(
       before.filter((x) => ['DLV001', 'DSN007'].includes(String(x.code))).map((x) => [x.code, x.range]),
-      [['DSN007', range(138, 2, 138, 26)], ['DLV001', range(139, 10, 139, 22)]],
+      [['DSN007', range(138, 2, 138, 25)], ['DLV001', range(139, 10, 139, 22)]],
     );
     await c.change(uri, [{ range: range(138, 26, 138, 26), text: 'the consumers deduplicate' }]);
     const afterReason = await c.diagnosticsFor(uri, 3);

@@ -346,6 +346,10 @@ export class Editor {
   /** The text range of a field's value, including a block collection's lines. */
   private valueSpan(f: Field): [number, number] {
     const colon = this.text.indexOf(':', f.keyRange[1]);
+    if (this.isFlowContext(f.owner) && f.range[1] > f.range[0]) {
+      // Inside `{…}` the value ends where its node ends: the rest of the line is the map's.
+      return [colon + 1, f.range[1]];
+    }
     const end = f.range[1] > f.range[0] ? this.endOfContentLine(f.range[1]) : colon + 1;
     // Keep a trailing comment at the end of the value's last line.
     const lineStart = this.text.lastIndexOf('\n', end - 1) + 1;

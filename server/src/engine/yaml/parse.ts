@@ -21,6 +21,11 @@ import {
   YAMLSeq,
 } from 'yaml';
 import type { Range } from '../types';
+import { computeLineStarts, lineOf } from '../lines';
+
+// Line arithmetic lives in ../lines.ts, which does not load `yaml`; importers may keep
+// importing it from here.
+export { computeLineStarts, lineOf };
 
 export { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Scalar, YAMLMap, YAMLSeq };
 export type { Node };
@@ -81,7 +86,9 @@ export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits
   const lineCounter = new LineCounter();
   // parseDocument, spelled out so that the CST tokens of the same pass yield the comments.
   const parser = new Parser(lineCounter.addNewLine);
-  const composer = new Composer({ keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, strict: true });
+  // `yaml` checks each key against every earlier key of its mapping (quadratic: 50,000
+  // keys took 80 s); duplicateKeys below finds the same duplicates in one pass.
+  const composer = new Composer({ keepSourceTokens: true, prettyErrors: false, uniqueKeys: false, strict: true });
   const tokens: unknown[] = [];
   const tee = function* (): Generator<CST.Token> {
     for (const t of parser.parse(text)) {
@@ -104,6 +111,9 @@ export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits
   if (extraDoc) {
     const r = extraDoc.range;
     doc.errors.push(new YAMLParseError([r[0], r[0] + 3], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+  }
+  for (const at of duplicateKeys(doc)) {
+    doc.errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
   }
   const problems: SyntaxProblem[] = [];
   for (const e of doc.errors) {
@@ -165,19 +175,6 @@ function refine(doc: Document.Parsed, text: string, p: SyntaxProblem): SyntaxPro
   return p;
 }
 
-export function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      starts.push(i + 1);
-    } else if (c === 13 && text.charCodeAt(i + 1) !== 10) {
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
-
 /**
  * The expanded size of every anchored node, memoised, so that a billion-laughs document
  * is measured in time linear in its text and reported at the first alias that crosses the
@@ -193,7 +190,7 @@ function findAliasBomb(doc: Document.Parsed, limit: number): SyntaxProblem | und
       return 1;
     }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = resolveAlias(doc, node);
       if (!target) {
         return 1;
       }
@@ -204,7 +201,7 @@ function findAliasBomb(doc: Document.Parsed, limit: number): SyntaxProblem | und
         found = {
           range: [r[0], r[1]],
           code: 'ALIAS_BOMB',
-          message: `aliases expand the document past ${limit} nodes at *${node.source} (a possible alias bomb): the design is not analysed`,
+          message: `aliases expand the document past ${limit} nodes at *${node.source} (a possible alias bomb): the design is not analysed (setting limits.maxAliasExpansion)`,
         };
       }
       return s;
@@ -235,6 +232,78 @@ function findAliasBomb(doc: Document.Parsed, limit: number): SyntaxProblem | und
   return found;
 }
 
+/**
+ * The offsets of keys equal to an earlier key of the same mapping, as `yaml`'s own check
+ * (uniqueKeys) finds them — two scalar keys with the same value — in time linear in the
+ * document.
+ */
+export function duplicateKeys(doc: Document.Parsed): number[] {
+  const out: number[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const n = stack.pop();
+    if (isPair(n)) {
+      stack.push(n.value, n.key);
+    } else if (isMap(n)) {
+      const seen = new Set<unknown>();
+      for (const p of (n as YAMLMap).items) {
+        const k = isPair(p) ? p.key : undefined;
+        if (isScalar(k) && !Number.isNaN(k.value)) {
+          if (seen.has(k.value)) {
+            out.push(k.range?.[0] ?? 0);
+          }
+          seen.add(k.value);
+        }
+      }
+      for (let i = (n as YAMLMap).items.length - 1; i >= 0; i--) {
+        stack.push((n as YAMLMap).items[i]);
+      }
+    } else if (isSeq(n)) {
+      for (let i = (n as YAMLSeq).items.length - 1; i >= 0; i--) {
+        stack.push((n as YAMLSeq).items[i]);
+      }
+    }
+  }
+  return out;
+}
+
+const aliasTables = new WeakMap<object, Map<unknown, Node | undefined>>();
+
+/**
+ * The node an alias names: the last node anchored with its name before it, as
+ * `Alias.resolve` finds it — but that walks the whole document on every call (3,000
+ * aliases took 30 s); this walks it once per document.
+ */
+export function resolveAlias(doc: Document.Parsed, alias: Alias): Node | undefined {
+  let table = aliasTables.get(doc);
+  if (!table) {
+    table = new Map();
+    const anchors = new Map<string, Node>();
+    const stack: unknown[] = [doc.contents];
+    while (stack.length) {
+      const n = stack.pop();
+      if (isAlias(n)) {
+        table.set(n, anchors.get(n.source));
+      } else if (isPair(n)) {
+        stack.push(n.value, n.key);
+      } else if (isScalar(n) || isMap(n) || isSeq(n)) {
+        const anchor = (n as { anchor?: string }).anchor;
+        if (anchor) {
+          anchors.set(anchor, n as Node);
+        }
+        if (!isScalar(n)) {
+          const items = (n as YAMLMap | YAMLSeq).items as unknown[];
+          for (let i = items.length - 1; i >= 0; i--) {
+            stack.push(items[i]);
+          }
+        }
+      }
+    }
+    aliasTables.set(doc, table);
+  }
+  return table.get(alias);
+}
+
 /** Comments, read from the CST tokens of the same parse: exact, and no second lexing pass. */
 export function collectComments(tokens: unknown[], text: string, lineStarts: number[]): Comment[] {
   const out: Comment[] = [];
@@ -253,7 +322,8 @@ export function collectComments(tokens: unknown[], text: string, lineStarts: num
     const t = o as { type?: string; offset?: number; source?: unknown };
     if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
       const start = t.offset;
-      const end = start + t.source.length;
+      // A comment token keeps the spaces after it; its range does not.
+      const end = start + t.source.trimEnd().length;
       const line = lineOf(lineStarts, start);
       const ownLine = text.slice(lineStarts[line], start).trim().replace(/^\uFEFF/, '') === '';
       out.push({ start, end, text: t.source.slice(1).trim(), ownLine, line });
@@ -267,19 +337,4 @@ export function collectComments(tokens: unknown[], text: string, lineStarts: num
     }
   }
   return out.sort((a, b) => a.start - b.start);
-}
-
-/** Zero-based line of an offset, by binary search over line starts. */
-export function lineOf(lineStarts: number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) {
-      lo = mid;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return lo;
 }
