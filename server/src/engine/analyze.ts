@@ -1,7 +1,7 @@
 // text → parse → model → index → rules → waive → findings. The one entry point every
 // surface (CLI, language server, tests) calls.
 import { parseYaml, ParsedYaml, isMap, isSeq, isPair } from './yaml/parse';
-import { buildDesign, Design, Element, ModelCache } from './model';
+import { buildDesign, Design, Element, emptyDesign, ModelCache } from './model';
 import { ChunkCache } from './yaml/chunks';
 import { buildIndex, Index } from './designIndex';
 import { RULES, RULES_BY_ID } from './registry';
@@ -150,7 +150,7 @@ function analyzeText(
   const ids = options.extraRules ? new Set([...RULE_IDS, ...options.extraRules.map((r) => r.id)]) : RULE_IDS;
   runRules(rules, ids, text, design, index, settings, raw, ruleErrors, ruleCache);
   const tainted = taintedRanges(parsed);
-  const kept = raw.filter((f) => f.ruleId === 'DSN001' || !tainted.some((t) => overlaps(t, f.range)));
+  const kept = tainted.length ? raw.filter((f) => f.ruleId === 'DSN001' || !tainted.overlaps(f.range)) : raw;
   const waivers = collectWaivers(design, ids);
   const findings: Finding[] = [];
   const waived: Analysis['waived'] = [];
@@ -438,25 +438,6 @@ function overlaps(a: Range, b: Range): boolean {
   return b[0] < a[1] && a[0] < b[1] || (b[0] === b[1] && b[0] >= a[0] && b[0] < a[1]);
 }
 
-function emptyDesign(parsed: ParsedYaml): Design {
-  return {
-    parsed,
-    requirements: [],
-    services: [],
-    operations: [],
-    calls: [],
-    channels: [],
-    consumers: [],
-    data: [],
-    workflows: [],
-    steps: [],
-    scenarios: [],
-    waivers: [],
-    all: [],
-    rootProblems: [],
-  };
-}
-
 function placeholderRoot(text: string): Element {
   return { kind: 'design', path: '', waiverPath: '', range: [0, text.length], anchor: [0, 0], fields: new Map(), node: null, problems: [] };
 }
@@ -464,51 +445,113 @@ function placeholderRoot(text: string): Element {
 /**
  * The innermost collection item around each YAML error: what the parser recovered there is
  * a guess, so no rule but DSN001 reports inside it (rules.md, "How rules read imperfect input").
+ * One walk for all errors (sorted by offset), so that thousands of errors in a wide mapping
+ * cost no more than the walk (a walk per error took 10 s for 20,000 duplicate keys).
  */
-function taintedRanges(parsed: ParsedYaml): Range[] {
-  const errors = parsed.problems.filter((p) => p.code !== 'DUPLICATE_KEY' || true);
+function taintedRanges(parsed: ParsedYaml): Tainted {
+  const errors = parsed.problems;
   if (!errors.length) {
-    return [];
+    return new Tainted([]);
   }
-  const out: Range[] = [];
-  for (const e of errors) {
-    const at = e.range[0];
-    let best: Range | undefined;
-    const visit = (node: unknown, depth: number): void => {
-      if (depth > 300) {
-        return;
+  const ats = errors.map((e) => e.range[0]);
+  const best: Array<Range | undefined> = errors.map(() => undefined);
+  const byOffset = ats.map((_, i) => i).sort((a, b) => ats[a] - ats[b]);
+  // `idx`: the errors inside `node`, sorted by offset. Items stand in text order, so one
+  // pointer finds the errors of each item.
+  const visit = (node: unknown, depth: number, idx: number[]): void => {
+    if (depth > 300 || !idx.length) {
+      return;
+    }
+    let lo = 0;
+    const within = (start: number, end: number): number[] => {
+      while (lo < idx.length && ats[idx[lo]] < start) {
+        lo++;
       }
-      if (isSeq(node)) {
-        for (const it of node.items) {
-          const r = (it as { range?: [number, number, number] } | null)?.range;
-          if (r && at >= r[0] && at <= r[2]) {
-            best = [r[0], r[2]];
-            visit(it, depth + 1);
-          }
-        }
-      } else if (isMap(node)) {
-        for (const p of node.items) {
-          if (!isPair(p)) {
-            continue;
-          }
-          const kr = (p.key as { range?: [number, number, number] } | null)?.range;
-          const vr = (p.value as { range?: [number, number, number] } | null)?.range;
-          const start = kr?.[0] ?? vr?.[0];
-          const end = vr?.[2] ?? kr?.[2];
-          if (start !== undefined && end !== undefined && at >= start && at <= end) {
-            if (depth === 0 && !best) {
-              // A top-level key with an error and no list item around it: the pair itself.
-              best = [start, end];
-            }
-            visit(p.value, depth + 1);
-          }
-        }
+      let hi = lo;
+      while (hi < idx.length && ats[idx[hi]] <= end) {
+        hi++;
       }
+      return idx.slice(lo, hi);
     };
-    visit(parsed.doc.contents, 0);
-    out.push(best ?? [e.range[0], Math.max(e.range[1], e.range[0] + 1)]);
+    if (isSeq(node)) {
+      for (const it of node.items) {
+        const r = (it as { range?: [number, number, number] } | null)?.range;
+        const inside = r ? within(r[0], r[2]) : [];
+        if (inside.length) {
+          for (const i of inside) {
+            best[i] = [r![0], r![2]];
+          }
+          visit(it, depth + 1, inside);
+        }
+      }
+    } else if (isMap(node)) {
+      for (const p of node.items) {
+        if (!isPair(p)) {
+          continue;
+        }
+        const kr = (p.key as { range?: [number, number, number] } | null)?.range;
+        const vr = (p.value as { range?: [number, number, number] } | null)?.range;
+        const start = kr?.[0] ?? vr?.[0];
+        const end = vr?.[2] ?? kr?.[2];
+        const inside = start !== undefined && end !== undefined ? within(start, end) : [];
+        if (inside.length) {
+          if (depth === 0) {
+            // A top-level key with an error and no list item around it: the pair itself.
+            for (const i of inside) {
+              best[i] ??= [start!, end!];
+            }
+          }
+          visit(p.value, depth + 1, inside);
+        }
+      }
+    }
+  };
+  visit(parsed.doc.contents, 0, byOffset);
+  return new Tainted(errors.map((e, i) => best[i] ?? [e.range[0], Math.max(e.range[1], e.range[0] + 1)]));
+}
+
+/** Tainted ranges, merged and sorted, so that each finding is checked in logarithmic time. */
+class Tainted {
+  private readonly spans: Range[] = [];
+  constructor(ranges: Range[]) {
+    for (const r of [...ranges].sort((a, b) => a[0] - b[0] || a[1] - b[1])) {
+      const last = this.spans[this.spans.length - 1];
+      if (last && last[0] <= r[0] && r[1] <= last[1]) {
+        continue; // inside the last span: whatever overlaps it overlaps the last span too
+      }
+      if (last && r[0] <= last[1] && r[0] < r[1] && last[0] < last[1]) {
+        last[1] = r[1];
+      } else {
+        this.spans.push([r[0], r[1]]);
+      }
+    }
   }
-  return out;
+  get length(): number {
+    return this.spans.length;
+  }
+  /** The last span starting at or before `offset`. */
+  private lastFrom(offset: number): Range | undefined {
+    let lo = 0;
+    let hi = this.spans.length - 1;
+    let found: Range | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.spans[mid][0] <= offset) {
+        found = this.spans[mid];
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+  overlaps(r: Range): boolean {
+    // Spans are disjoint and sorted, so their ends grow too: only the last span starting
+    // before the finding's end (or at its start) can reach into it.
+    const a = this.lastFrom(r[0]);
+    const b = this.lastFrom(Math.max(r[0], r[1] - 1));
+    return (!!a && overlaps(a, r)) || (!!b && overlaps(b, r));
+  }
 }
 
 function depthExceeds(parsed: ParsedYaml, max: number): Range | undefined {
@@ -624,10 +667,11 @@ export interface FixAllResult {
  * Applies every safe fix, one at a time, re-analysing between them (as ESLint does), so
  * that fixes that touch neighbouring text never overlap. Stops when nothing changes.
  */
-export function fixAll(text: string, settings?: Partial<Settings> | null, maxPasses = 50): FixAllResult {
+export function fixAll(text: string, settings?: Partial<Settings> | null, maxPasses = 1000): FixAllResult {
   let analysis = analyze(text, settings);
   const applied: FixAllResult['applied'] = [];
   const declined = new Set<string>();
+  let appliedSinceDeclined = 0;
   for (let pass = 0; pass < maxPasses; pass++) {
     let changed = false;
     for (const f of analysis.findings) {
@@ -642,11 +686,19 @@ export function fixAll(text: string, settings?: Partial<Settings> | null, maxPas
       }
       analysis = analyze(applyEdits(analysis.text, chosen.edits), settings);
       applied.push({ ruleId: f.ruleId, title: chosen.title });
+      appliedSinceDeclined++;
       changed = true;
       break;
     }
     if (!changed) {
-      break;
+      // A fix declined earlier may apply now that later fixes changed the text (renaming
+      // `reaso` to `reason` lets the rename of `rul` to `rule` pass): retry them once
+      // more, so that a second run never finds more to fix.
+      if (!appliedSinceDeclined || !declined.size) {
+        break;
+      }
+      declined.clear();
+      appliedSinceDeclined = 0;
     }
   }
   return { text: analysis.text, applied, analysis };

@@ -2,6 +2,7 @@
 // consumer, data, workflow, step, failure scenario, waiver), each with its path, its
 // ranges and its fields, validated against the schema. Rules read this, never YAML.
 import {
+  Alias,
   isAlias,
   isMap,
   isPair,
@@ -9,6 +10,7 @@ import {
   isSeq,
   Node,
   ParsedYaml,
+  resolveAlias,
   YAMLMap,
 } from './yaml/parse';
 import { AREAS, Range } from './types';
@@ -195,8 +197,9 @@ function shiftElements(elements: Element[], delta: number): void {
   }
 }
 
-export function buildDesign(parsed: ParsedYaml, cache?: ModelCache): Design {
-  const d: Design = {
+/** A design with no element: the start of every build, and what a document too broken to read yields. */
+export function emptyDesign(parsed: ParsedYaml): Design {
+  return {
     parsed,
     requirements: [],
     services: [],
@@ -212,6 +215,10 @@ export function buildDesign(parsed: ParsedYaml, cache?: ModelCache): Design {
     all: [],
     rootProblems: [],
   };
+}
+
+export function buildDesign(parsed: ParsedYaml, cache?: ModelCache): Design {
+  const d = emptyDesign(parsed);
   const doc = parsed.doc;
   const contents = doc.contents as unknown;
   cache?.begin();
@@ -279,7 +286,7 @@ class Builder {
       if (--this.aliasBudget < 0) {
         return null;
       }
-      cur = (cur as { resolve(doc: unknown): unknown }).resolve(this.parsed.doc);
+      cur = resolveAlias(this.parsed.doc, cur as Alias);
     }
     return isAlias(cur) ? null : cur;
   }

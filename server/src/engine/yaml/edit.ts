@@ -21,6 +21,17 @@ export class Editor {
     return { range: [target.range[0], target.range[1]], newText: this.scalar(value, style) };
   }
 
+  /**
+   * Replaces a value written at `range` by `value`, keeping its quotes: a did-you-mean
+   * suggestion (`"qurey"` → `"query"`). A boolean, number or percentage stays plain.
+   */
+  replaceText(range: [number, number], value: string): TextEdit {
+    const original = this.text.slice(range[0], range[1]);
+    const quote = /^["']/.test(original) ? original[0] : '';
+    const typed = value === 'true' || value === 'false' || /^\d+%?$/.test(value);
+    return { range, newText: typed ? value : quote ? quote + value + quote : this.scalar(value) };
+  }
+
   /** Renames a key in place. */
   renameKey(f: Field, key: string): TextEdit {
     return { range: f.keyRange, newText: key };

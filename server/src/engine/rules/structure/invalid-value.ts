@@ -59,11 +59,8 @@ export const invalidValue = defineRule({
       return undefined;
     }
     const original = ctx.text.slice(finding.range[0], finding.range[1]);
-    const quote = /^["']/.test(original) ? original[0] : '';
-    const typed = s === 'true' || s === 'false' || /^\d+%?$/.test(s);
-    const value = typed ? s : quote ? quote + s + quote : ctx.edit.scalar(s);
     // A bare number given a unit is a guess at the author's intent: offered, never applied by --fix.
     const guess = /^\d+$/.test(original.trim());
-    return [{ title: `Replace with \`${s}\``, edits: [{ range: finding.range, newText: value }], preferred: !guess, safe: !guess }];
+    return [{ title: `Replace with \`${s}\``, edits: [ctx.edit.replaceText(finding.range, s)], preferred: !guess, safe: !guess }];
   },
 });

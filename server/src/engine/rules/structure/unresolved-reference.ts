@@ -129,9 +129,7 @@ export const unresolvedReference = defineRule({
     if (typeof s !== 'string') {
       return undefined;
     }
-    const original = ctx.text.slice(finding.range[0], finding.range[1]);
-    const quote = /^["']/.test(original) ? original[0] : '';
-    return [{ title: `Replace with \`${s}\``, edits: [{ range: finding.range, newText: quote + s + quote }], preferred: true, safe: true }];
+    return [{ title: `Replace with \`${s}\``, edits: [ctx.edit.replaceText(finding.range, s)], preferred: true, safe: true }];
   },
 });
 
