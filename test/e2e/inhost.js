@@ -29,7 +29,9 @@ async function runInHost({ chromium, launchOptions, server, folder, artifacts, l
       }
     });
     await page.goto(server.url(folder, { testsPath: tests }));
-    const code = await Promise.race([done, new Promise((r) => setTimeout(() => r('timeout'), timeoutMs))]);
+    let timer;
+    const code = await Promise.race([done, new Promise((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)))]);
+    clearTimeout(timer);
     if (code !== 0) {
       throw new Error(`the in-host suite ${code === 'timeout' ? `did not finish within ${timeoutMs / 1000} s` : `failed (exit code ${code})`}`);
     }
