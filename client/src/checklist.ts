@@ -68,6 +68,8 @@ export class ChecklistProvider implements vscode.TreeDataProvider<Node>, vscode.
   private loading: Promise<ChecklistDesign[]> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private view: vscode.TreeView<Node> | undefined;
+  private seq = 0;
+  private applied = 0;
 
   constructor(private readonly source: ChecklistSource) {}
 
@@ -96,10 +98,16 @@ export class ChecklistProvider implements vscode.TreeDataProvider<Node>, vscode.
   }
 
   async refresh(): Promise<ChecklistDesign[]> {
+    const seq = ++this.seq;
     const run = (async () => {
       await this.source.ready();
       const result = await this.source.request();
       const designs = [...(result?.designs ?? [])].sort((a, b) => label(a).localeCompare(label(b)));
+      if (seq < this.applied) {
+        // A later request already answered: this answer is older than what is shown.
+        return this.designs;
+      }
+      this.applied = seq;
       this.designs = designs;
       this.updateBadge();
       this.changed.fire(undefined);

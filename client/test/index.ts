@@ -195,6 +195,25 @@ it('analyses every design of the workspace, opened or not, with rule ids and doc
   }
 });
 
+it('ddr.severity reaches the server: a rule turned off goes, one raised to error is an error', async () => {
+  await api();
+  const uri = vscode.Uri.joinPath(root(), 'flawed.design.yaml');
+  const config = vscode.workspace.getConfiguration('ddr');
+  const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+  const ord = () => vscode.languages.getDiagnostics(uri).filter((d) => codeOf(d) === 'ORD001');
+  assert.equal(ord().length, 1, 'the fixture should have one ORD001 (a channel without ordering)');
+  assert.equal(ord()[0].severity, vscode.DiagnosticSeverity.Warning);
+  try {
+    await config.update('severity', { ORD001: 'off' }, vscode.ConfigurationTarget.Workspace);
+    await waitFor('ORD001 off', () => ord().length === 0 && vscode.languages.getDiagnostics(uri).length > 0);
+    await config.update('severity', { ORD001: 'error' }, vscode.ConfigurationTarget.Workspace);
+    await waitFor('ORD001 as an error', () => ord().length === 1 && ord()[0].severity === vscode.DiagnosticSeverity.Error);
+  } finally {
+    await config.update('severity', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+  await waitFor('ORD001 back to a warning', () => ord().length === 1 && ord()[0].severity === vscode.DiagnosticSeverity.Warning);
+});
+
 it('the checklist covers every design, its areas in the order of rules.md, counting live findings', async () => {
   const a = await api();
   const flawed = vscode.Uri.joinPath(root(), 'flawed.design.yaml');
