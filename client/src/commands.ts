@@ -134,7 +134,21 @@ export async function fixAllInFile(server: ServerLink, uri?: vscode.Uri): Promis
     return undefined;
   }
   await server.ready();
-  return server.executeCommand(FIX_ALL_COMMAND, [{ uri: target.toString() }]);
+  const result = (await server.executeCommand(FIX_ALL_COMMAND, [{ uri: target.toString() }])) as CommandResult | undefined;
+  if (result && result.applied === false) {
+    void vscode.window.showInformationMessage(
+      result.reason === 'nothing to fix'
+        ? `No auto-fixable finding in ${vscode.workspace.asRelativePath(target)}.`
+        : `The fixes were not applied to ${vscode.workspace.asRelativePath(target)}${result.reason ? `: ${result.reason}` : '.'}`,
+    );
+  }
+  return result;
+}
+
+/** What the server's commands answer. */
+interface CommandResult {
+  applied: boolean;
+  reason?: string;
 }
 
 // --- new design ----------------------------------------------------------------------------------
@@ -231,9 +245,16 @@ export async function setState(
   const wasDirty = !!before?.isDirty;
   await server.ready();
   const params: SetChecklistStateParams = { uri: node.design.uri, area: node.area.area, state, ...(reason ? { reason } : {}) };
-  const result = await server.executeCommand(SET_CHECKLIST_STATE_COMMAND, [params]);
-  if (result === false) {
-    void vscode.window.showErrorMessage(`Could not set ${node.area.title} to ${state} in ${vscode.workspace.asRelativePath(uri)}.`);
+  let result: CommandResult | undefined;
+  try {
+    result = (await server.executeCommand(SET_CHECKLIST_STATE_COMMAND, [params])) as CommandResult | undefined;
+  } catch (e) {
+    result = { applied: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+  if (result && result.applied === false) {
+    void vscode.window.showErrorMessage(
+      `Could not set ${node.area.title} to ${state} in ${vscode.workspace.asRelativePath(uri)}${result.reason ? `: ${result.reason}` : '.'}`,
+    );
     return false;
   }
   // The server edited the document; a file that had no unsaved changes is saved, so that
