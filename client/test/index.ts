@@ -321,6 +321,28 @@ it('"Lint workspace" reports every design file', async () => {
   assert.equal(r.designs, r.files);
 });
 
+/**
+ * The e2e runner (test/e2e/inhost.js) takes a screenshot of the workbench as the suite ends;
+ * once the suite returns, the extension host winds down. Where the runner asks for it (a
+ * marker file in the workspace), the suite waits until the picture is taken.
+ */
+async function screenshotHandshake(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!folder) {
+    return;
+  }
+  const exists = async (name: string) =>
+    vscode.workspace.fs.stat(vscode.Uri.joinPath(folder, name)).then(
+      () => true,
+      () => false,
+    );
+  if (!(await exists('.ddr-e2e-screenshot-wanted'))) {
+    return;
+  }
+  console.log('[in-host] waiting for the screenshot');
+  await waitFor('the screenshot', () => exists('.ddr-e2e-screenshot-taken'), 15_000).catch(() => undefined);
+}
+
 export async function run(): Promise<void> {
   const failures: string[] = [];
   for (const c of cases) {
@@ -335,6 +357,7 @@ export async function run(): Promise<void> {
     }
   }
   console.log(`[in-host] ${cases.length - failures.length} passed, ${failures.length} failed`);
+  await screenshotHandshake();
   if (failures.length) {
     throw new Error(`${failures.length} in-host test(s) failed:\n${failures.join('\n')}`);
   }

@@ -3,6 +3,7 @@
 // from source, calls the suite's run(), and reports the exit code through
 // window.codeAutomationExit (0: passed).
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT } = require('./codeserver');
 
@@ -15,9 +16,14 @@ async function runInHost({ chromium, launchOptions, server, folder, artifacts, l
     const done = new Promise((resolve) => {
       exit = resolve;
     });
-    // The workbench closes once it reports the exit code: the screenshot is taken first.
+    // The screenshot is taken when the suite has finished its cases, while the extension
+    // is still active: the suite waits for it (a marker file asks it to, another tells it
+    // the picture is taken). Once the suite returns, the extension host winds down.
+    const shotPath = path.join(artifacts, '00-in-host-suite.png');
+    let shot;
+    const screenshot = () => (shot ??= page.screenshot({ path: shotPath }).catch((e) => log(`no screenshot: ${e.message}`)));
     await page.exposeFunction('codeAutomationExit', async (code) => {
-      await page.screenshot({ path: path.join(artifacts, '00-in-host-suite.png') }).catch((e) => log(`no screenshot: ${e.message}`));
+      await screenshot();
       exit(code);
     });
     // The extension host's console reaches us here; the suite's own lines are prefixed.
@@ -27,7 +33,11 @@ async function runInHost({ chromium, launchOptions, server, folder, artifacts, l
       if (at >= 0 || text.includes('IN-HOST')) {
         log(at >= 0 ? text.slice(at) : text.trim());
       }
+      if (text.includes('[in-host] waiting for the screenshot')) {
+        return screenshot().then(() => fs.writeFileSync(path.join(folder, '.ddr-e2e-screenshot-taken'), ''));
+      }
     });
+    fs.writeFileSync(path.join(folder, '.ddr-e2e-screenshot-wanted'), '');
     await page.goto(server.url(folder, { testsPath: tests }));
     let timer;
     const code = await Promise.race([done, new Promise((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)))]);
