@@ -1,7 +1,6 @@
 // What a command touches outside itself, passed in so that commands stay plain functions.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RULES } from '../engine/registry';
 import type { Rule } from '../engine/rule';
 import { editDistance } from '../engine/text';
 
@@ -19,6 +18,11 @@ export function packageVersion(): string {
   let dir = __dirname;
   for (let i = 0; i < 8; i++) {
     const p = path.join(dir, 'package.json');
+    // Checked first: a failed read costs an exception, on every run of every command.
+    if (!fs.existsSync(p)) {
+      dir = path.dirname(dir);
+      continue;
+    }
     try {
       const pkg = JSON.parse(fs.readFileSync(p, 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'distributed-design-review' && pkg.version) {
@@ -34,6 +38,9 @@ export function packageVersion(): string {
 
 /** The rule whose id or name is nearest to a mistyped one (always one, for "did you mean"). */
 export function nearestRule(word: string): Rule | undefined {
+  // Loaded here, not above: `ddr lint` reads this module without needing the registry.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { RULES } = require('../engine/registry') as typeof import('../engine/registry');
   const w = word.toLowerCase();
   let best: Rule | undefined;
   let bestD = Infinity;

@@ -3,21 +3,30 @@
 // file that could not be read or written). One unreadable file never stops the others.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, Analysis, fixAll } from '../engine/analyze';
+import type { Analysis } from '../engine/analyze';
 import { LineMap } from '../engine/positions';
-import { RULES } from '../engine/registry';
 import type { Settings } from '../engine/rule';
 import type { Severity } from '../engine/types';
-import { one, parseArgs, Parsed, UsageError } from './args';
-import { unifiedDiff } from './diff';
-import { display, reason, resolvePaths } from './files';
-import { formatGithub } from './format/github';
-import { formatJson } from './format/json';
-import { formatSarif } from './format/sarif';
-import { formatText } from './format/text';
-import type { FileResult } from './format/types';
-import { nearestRule, Io } from './io';
 import { closest, plural } from '../engine/text';
+import type { Outcome } from './analyseFile';
+import { one, parseArgs, Parsed, UsageError } from './args';
+import type { LintCache } from './cache';
+import { display, reason, resolvePaths } from './files';
+import { formatText } from './format/text';
+import type { FileResult, Locator } from './format/types';
+import { nearestRule, Io } from './io';
+import type { Job } from './parallel';
+
+// The engine, the rule registry, the other formats and the worker threads load only when a
+// run needs them: a run whose files all come from the cache loads none of them (nor `yaml`),
+// so that it costs little more than starting Node and reading the files.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const engine = () => require('../engine/analyze') as typeof import('../engine/analyze');
+const registry = () => require('../engine/registry') as typeof import('../engine/registry');
+const analyser = () => require('./analyseFile') as typeof import('./analyseFile');
+const parallel = () => require('./parallel') as typeof import('./parallel');
+const caching = () => require('./cache') as typeof import('./cache');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const LINT_USAGE = `Usage: ddr lint [options] [paths...]
 
@@ -34,6 +43,12 @@ Options:
                         ID is a rule id or name)
   --fix                 apply the safe fixes and write the files, then report what remains
   --fix-dry-run         print the diff --fix would apply; write nothing (exit 1 if any)
+  --cache               keep each file's findings in a cache: the next run only reads
+                        and hashes a file that did not change (not used by --fix)
+  --cache-location <p>  the cache file, or a folder to put .ddrcache in
+                        (default: .ddrcache in the current folder)
+  --concurrency <n>     threads that analyse files: a number, off (one), or auto
+                        (default: one per core when there are enough files)
   --color, --no-color   force colour on or off (default: on when stdout is a terminal)
   -h, --help            show this help
 
@@ -54,6 +69,10 @@ interface LintOptions {
   fix: boolean;
   dryRun: boolean;
   color: boolean;
+  /** The cache file, when --cache is on. */
+  cache?: string;
+  /** Threads that analyse, the main one included; `auto` decides per run. */
+  concurrency: number | 'auto';
   paths: string[];
 }
 
@@ -77,6 +96,7 @@ function options(p: Parsed, io: Io): LintOptions {
     if (!m) {
       throw new UsageError(`--rule needs ID=level (off, error, warning or info), not \`${spec}\``);
     }
+    const { RULES } = registry();
     const rule = RULES.find((r) => r.id === m[1].trim().toUpperCase() || r.name === m[1].trim());
     if (!rule) {
       const near = nearestRule(m[1].trim());
@@ -94,6 +114,21 @@ function options(p: Parsed, io: Io): LintOptions {
   if (p.flags.has('color') && p.flags.has('no-color')) {
     throw new UsageError('--color and --no-color exclude each other');
   }
+  const location = one(p, 'cache-location');
+  if (location !== undefined && !p.flags.has('cache')) {
+    throw new UsageError('--cache-location needs --cache');
+  }
+  const c = one(p, 'concurrency') ?? 'auto';
+  let concurrency: number | 'auto';
+  if (c === 'auto') {
+    concurrency = 'auto';
+  } else if (c === 'off') {
+    concurrency = 1;
+  } else if (/^\d+$/.test(c) && Number(c) >= 1) {
+    concurrency = Number(c);
+  } else {
+    throw new UsageError(`--concurrency needs a whole number ≥ 1, auto or off, not \`${c}\``);
+  }
   const output = one(p, 'output');
   const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0';
   const color = p.flags.has('color') || (!p.flags.has('no-color') && !output && !io.env.NO_COLOR && (io.stdoutIsTTY || forced));
@@ -106,6 +141,8 @@ function options(p: Parsed, io: Io): LintOptions {
     fix: p.flags.has('fix'),
     dryRun: p.flags.has('fix-dry-run'),
     color,
+    cache: p.flags.has('cache') ? caching().cachePath(location, io.cwd) : undefined,
+    concurrency,
     paths: p.positionals,
   };
 }
@@ -120,6 +157,9 @@ export const LINT_OPTIONS = [
   { name: 'fix-dry-run' },
   { name: 'color' },
   { name: 'no-color' },
+  { name: 'cache' },
+  { name: 'cache-location', value: true },
+  { name: 'concurrency', value: true },
   { name: 'help', short: 'h' },
 ];
 
@@ -130,22 +170,42 @@ interface Read {
   utf8: boolean;
 }
 
-/** Reads a file as UTF-8; invalid bytes become U+FFFD (the engine then reports what it sees). */
-export function readDesign(abs: string): Read {
-  // A FIFO or a device would block or never end: only regular files are read.
-  if (!fs.statSync(abs).isFile()) {
-    throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
-  }
-  const raw = fs.readFileSync(abs);
-  const bom = raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
-  let utf8 = true;
+/**
+ * Reads a file's bytes. A FIFO or a device would block or never end: only regular files
+ * are read. The file is opened without blocking (opening a FIFO waits for a writer) and
+ * checked on its descriptor, which also spares a second lookup of its path.
+ */
+export function readBytes(abs: string): Buffer {
+  const fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(raw);
-  } catch {
-    utf8 = false;
+    if (!fs.fstatSync(fd).isFile()) {
+      throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
+    }
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
+}
+
+/** Decodes UTF-8; invalid bytes become U+FFFD (the engine then reports what it sees). worker.ts decodes alike. */
+export function decode(raw: Buffer): Read {
+  const bom = raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
   const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(raw);
+  // Only a text with U+FFFD can come from invalid bytes: check those strictly.
+  let utf8 = true;
+  if (text.includes('\ufffd')) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    } catch {
+      utf8 = false;
+    }
+  }
   return { raw, text, bom, utf8 };
+}
+
+/** Reads a design file as text. */
+export function readDesign(abs: string): Read {
+  return decode(readBytes(abs));
 }
 
 /**
@@ -182,7 +242,23 @@ export function writeAtomically(abs: string, original: Buffer, data: string): st
   }
 }
 
-export function lint(argv: string[], io: Io): number {
+/** A file of the run, in output order. */
+interface Entry {
+  abs: string;
+  file: string;
+  raw?: Buffer;
+  /** Why it could not be read. */
+  problem?: string;
+  /** Its bytes' hash, with --cache. */
+  hash?: string;
+  /** Its text, decoded when it is analysed. */
+  read?: Read;
+  outcome?: Outcome;
+  /** Where its findings are: a LineMap of the analysed text, or positions from the cache. */
+  map?: Locator;
+}
+
+export function lint(argv: string[], io: Io): number | Promise<number> {
   const p = parseArgs(argv, LINT_OPTIONS);
   if (p.flags.has('help')) {
     io.stdout(LINT_USAGE);
@@ -191,85 +267,183 @@ export function lint(argv: string[], io: Io): number {
   const o = options(p, io);
   const settings: Partial<Settings> = { severity: o.severity };
   const resolved = resolvePaths(o.paths, io.cwd);
-  let failed = resolved.problems.length > 0;
   for (const problem of resolved.problems) {
     io.stderr(`ddr: ${problem}\n`);
   }
-  const results: FileResult[] = [];
-  const notes: string[] = [];
-  let diffs = '';
-  for (const abs of resolved.files) {
-    const file = display(abs, io.cwd);
-    let read: Read;
+  const run: Run = { io, o, settings, failed: resolved.problems.length > 0, notes: [] };
+  const entries: Entry[] = resolved.files.map((abs) => ({ abs, file: display(abs, io.cwd) }));
+  if (o.fix || o.dryRun) {
+    // Fixes are applied one file at a time, never from the cache.
+    return lintAndFix(run, entries);
+  }
+  for (const e of entries) {
     try {
-      read = readDesign(abs);
-    } catch (e) {
-      io.stderr(`ddr: ${file}: ${reason(e)}\n`);
-      failed = true;
-      continue;
+      e.raw = readBytes(e.abs);
+    } catch (err) {
+      e.problem = reason(err);
     }
-    let analysis: Analysis;
-    if (o.fix || o.dryRun) {
-      const fixed = fixAll(read.text, settings);
-      analysis = fixed.analysis;
-      if (fixed.text !== read.text) {
-        if (!read.utf8) {
-          io.stderr(`ddr: ${file}: not fixed: the file is not valid UTF-8, and writing it would replace the invalid bytes\n`);
-          analysis = analyze(read.text, settings);
-        } else if (o.dryRun) {
-          diffs += unifiedDiff(file, read.text, fixed.text);
-        } else {
-          const problem = writeAtomically(abs, read.raw, (read.bom ? '\ufeff' : '') + fixed.text);
-          if (problem) {
-            io.stderr(`ddr: ${file}: ${problem}\n`);
-            failed = true;
-            analysis = analyze(read.text, settings);
-          } else {
-            const ids = [...new Set(fixed.applied.map((a) => a.ruleId))].sort();
-            notes.push(`${file}: fixed ${plural(fixed.applied.length, 'finding')} (${ids.join(', ')})`);
-          }
+  }
+  let cache: LintCache | undefined;
+  if (o.cache) {
+    const { CachedPositions, contentHash, LintCache, settingsKey } = caching();
+    cache = LintCache.load(o.cache, io.version, settingsKey(settings));
+    for (const e of entries) {
+      if (e.raw) {
+        e.hash = contentHash(e.raw);
+        const hit = cache.get(e.abs, e.hash);
+        if (hit) {
+          const raw = e.raw;
+          e.outcome = hit.outcome;
+          e.map = new CachedPositions(hit.positions, () => new LineMap(decode(raw).text));
         }
       }
-    } else {
-      analysis = analyze(read.text, settings);
     }
-    for (const e of analysis.ruleErrors) {
-      io.stderr(`ddr: ${file}: rule ${e.ruleId} failed, its findings are missing: ${e.message}\n`);
-      failed = true;
-    }
-    const keep = (s: Severity) => !o.quiet || s === 'error';
-    results.push({
-      file,
-      text: analysis.text,
-      findings: analysis.findings.filter((f) => keep(f.severity)),
-      waived: analysis.waived.filter((f) => keep(f.severity)),
-      map: new LineMap(analysis.text, analysis.parsed.text === analysis.text ? analysis.parsed.lineStarts : undefined),
+  }
+  const todo = entries.filter((e) => e.raw && !e.outcome);
+  const jobs: Job[] = todo.map((e) => {
+    e.read = decode(e.raw!);
+    return { file: e.abs, raw: e.raw!, text: e.read.text };
+  });
+  const here = (job: Job) => analyser().analyseText(job.text, settings, job.file);
+  const finish = (outcomes: Outcome[]): number => {
+    todo.forEach((e, i) => {
+      e.outcome = outcomes[i];
+      e.map = new LineMap(e.read!.text, outcomes[i].lineStarts);
+      cache?.set(e.abs, e.hash!, outcomes[i], e.map);
     });
+    return report(run, entries, cache);
+  };
+  if (!jobs.length) {
+    return finish([]);
+  }
+  const threads = o.concurrency === 'auto' ? parallel().autoThreads(jobs) : Math.min(o.concurrency, jobs.length);
+  if (threads <= 1) {
+    return finish(jobs.map(here));
+  }
+  return parallel().analyseInThreads(jobs, settings, threads, here).then(finish);
+}
+
+interface Run {
+  io: Io;
+  o: LintOptions;
+  settings: Partial<Settings>;
+  failed: boolean;
+  /** `file: fixed n findings (…)` lines, printed before the text report. */
+  notes: string[];
+  diffs?: string;
+}
+
+/** --fix and --fix-dry-run: analyse, fix and write (or diff) each file in turn. */
+function lintAndFix(run: Run, entries: Entry[]): number {
+  const { io, o, settings } = run;
+  const { analyze, fixAll } = engine();
+  const { outcomeOf } = analyser();
+  let diffs = '';
+  for (const e of entries) {
+    let read: Read;
+    try {
+      read = readDesign(e.abs);
+    } catch (err) {
+      io.stderr(`ddr: ${e.file}: ${reason(err)}\n`);
+      run.failed = true;
+      continue;
+    }
+    e.read = read;
+    let analysis: Analysis;
+    const fixed = fixAll(read.text, settings);
+    analysis = fixed.analysis;
+    if (fixed.text !== read.text) {
+      if (!read.utf8) {
+        io.stderr(`ddr: ${e.file}: not fixed: the file is not valid UTF-8, and writing it would replace the invalid bytes\n`);
+        analysis = analyze(read.text, settings);
+      } else if (o.dryRun) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        diffs += (require('./diff') as typeof import('./diff')).unifiedDiff(e.file, read.text, fixed.text);
+      } else {
+        const problem = writeAtomically(e.abs, read.raw, (read.bom ? '\ufeff' : '') + fixed.text);
+        if (problem) {
+          io.stderr(`ddr: ${e.file}: ${problem}\n`);
+          run.failed = true;
+          analysis = analyze(read.text, settings);
+        } else {
+          const ids = [...new Set(fixed.applied.map((a) => a.ruleId))].sort();
+          run.notes.push(`${e.file}: fixed ${plural(fixed.applied.length, 'finding')} (${ids.join(', ')})`);
+        }
+      }
+    }
+    e.outcome = outcomeOf(analysis);
+    e.map = new LineMap(analysis.text, e.outcome.lineStarts);
+    reportRuleErrors(run, e);
   }
   if (o.dryRun) {
     if (!emit(io, o.output, diffs)) {
       return 2;
     }
-    return failed ? 2 : diffs ? 1 : 0;
+    return run.failed ? 2 : diffs ? 1 : 0;
+  }
+  return output(run, entries);
+}
+
+function reportRuleErrors(run: Run, e: Entry): void {
+  for (const err of e.outcome?.ruleErrors ?? []) {
+    run.io.stderr(`ddr: ${e.file}: rule ${err.ruleId} failed, its findings are missing: ${err.message}\n`);
+    run.failed = true;
+  }
+}
+
+/** Without --fix: what each file's reading or analysis had to say, in file order, then the cache and the report. */
+function report(run: Run, entries: Entry[], cache: LintCache | undefined): number {
+  for (const e of entries) {
+    if (e.problem !== undefined) {
+      run.io.stderr(`ddr: ${e.file}: ${e.problem}\n`);
+      run.failed = true;
+    }
+    reportRuleErrors(run, e);
+  }
+  const problem = cache?.save();
+  if (problem) {
+    // A cache that cannot be written makes the next run slower, not wrong.
+    run.io.stderr(`ddr: warning: cannot write the cache ${display(cache!.file, run.io.cwd)}: ${problem}\n`);
+  }
+  return output(run, entries);
+}
+
+/** Prints the report and returns the exit code. */
+function output(run: Run, entries: Entry[]): number {
+  const { io, o } = run;
+  const keep = (s: Severity) => !o.quiet || s === 'error';
+  const results: FileResult[] = [];
+  for (const e of entries) {
+    if (!e.outcome || !e.map) {
+      continue;
+    }
+    results.push({
+      file: e.file,
+      findings: e.outcome.findings.filter((f) => keep(f.severity)),
+      waived: e.outcome.waived.filter((f) => keep(f.severity)),
+      map: e.map,
+    });
   }
   let report: string;
+  /* eslint-disable @typescript-eslint/no-require-imports */
   switch (o.format) {
     case 'json':
-      report = formatJson(results);
+      report = (require('./format/json') as typeof import('./format/json')).formatJson(results);
       break;
     case 'sarif':
-      report = formatSarif(results, { version: io.version, cwd: io.cwd });
+      report = (require('./format/sarif') as typeof import('./format/sarif')).formatSarif(results, { version: io.version, cwd: io.cwd });
       break;
     case 'github':
-      report = formatGithub(results);
+      report = (require('./format/github') as typeof import('./format/github')).formatGithub(results);
       break;
     default:
-      report = notes.map((n) => n + '\n').join('') + formatText(results, { color: o.color });
+      report = run.notes.map((n) => n + '\n').join('') + formatText(results, { color: o.color });
   }
+  /* eslint-enable @typescript-eslint/no-require-imports */
   if (!emit(io, o.output, report)) {
     return 2;
   }
-  if (failed) {
+  if (run.failed) {
     return 2;
   }
   let errors = 0;

@@ -4,7 +4,10 @@
 import { UsageError } from './args';
 import { Io, packageVersion } from './io';
 import { lint, LINT_USAGE } from './lint';
-import { EXPLAIN_USAGE, explainCommand, RULES_USAGE, rulesCommand } from './rules';
+
+// `ddr rules` and `ddr explain` load the whole registry and the engine: only for them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rules = () => require('./rules') as typeof import('./rules');
 
 export const USAGE = `Usage: ddr <command> [options]
 
@@ -28,7 +31,8 @@ Examples:
   ddr explain RTY003
 `;
 
-const COMMAND_USAGE: Record<string, string> = { lint: LINT_USAGE, rules: RULES_USAGE, explain: EXPLAIN_USAGE };
+const COMMAND_USAGE: Record<string, () => string> = { lint: () => LINT_USAGE, rules: () => rules().RULES_USAGE, explain: () => rules().EXPLAIN_USAGE };
+const hasUsage = (cmd: string | undefined): cmd is string => cmd !== undefined && Object.hasOwn(COMMAND_USAGE, cmd);
 
 function processIo(): Io {
   return {
@@ -63,9 +67,21 @@ function startLsp(argv: string[], io: Io): number {
   return 0;
 }
 
-/** Runs one command; returns its exit code. */
-export function main(argv: string[], io: Io = processIo()): number {
+/**
+ * Runs one command; returns its exit code, or a promise of it when the command works on
+ * other threads (`ddr lint` on many files).
+ */
+export function main(argv: string[], io: Io = processIo()): number | Promise<number> {
   const [cmd, ...rest] = argv;
+  const fail = (e: unknown): number => {
+    if (e instanceof UsageError) {
+      io.stderr(`ddr: ${e.message}\nRun \`ddr ${hasUsage(cmd) ? cmd + ' ' : ''}--help\` for usage.\n`);
+      return 2;
+    }
+    const err = e as Error;
+    io.stderr(`ddr: internal error: ${err?.message ?? String(e)}${process.env.DDR_DEBUG ? '\n' + err?.stack : ' (set DDR_DEBUG=1 for details)'}\n`);
+    return 2;
+  };
   try {
     switch (cmd) {
       case undefined:
@@ -76,21 +92,23 @@ export function main(argv: string[], io: Io = processIo()): number {
         io.stdout(USAGE);
         return 0;
       case 'help':
-        if (rest[0] && !COMMAND_USAGE[rest[0]]) {
+        if (rest[0] && !hasUsage(rest[0])) {
           throw new UsageError(`unknown command \`${rest[0]}\``);
         }
-        io.stdout(rest[0] ? COMMAND_USAGE[rest[0]] : USAGE);
+        io.stdout(rest[0] ? COMMAND_USAGE[rest[0]]() : USAGE);
         return 0;
       case '-v':
       case '--version':
         io.stdout(io.version + '\n');
         return 0;
-      case 'lint':
-        return lint(rest, io);
+      case 'lint': {
+        const code = lint(rest, io);
+        return typeof code === 'number' ? code : code.catch(fail);
+      }
       case 'rules':
-        return rulesCommand(rest, io);
+        return rules().rulesCommand(rest, io);
       case 'explain':
-        return explainCommand(rest, io);
+        return rules().explainCommand(rest, io);
       case 'lsp':
         return startLsp(rest, io);
       default:
@@ -98,13 +116,7 @@ export function main(argv: string[], io: Io = processIo()): number {
         return 2;
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`ddr: ${e.message}\nRun \`ddr ${cmd && COMMAND_USAGE[cmd] ? cmd + ' ' : ''}--help\` for usage.\n`);
-      return 2;
-    }
-    const err = e as Error;
-    io.stderr(`ddr: internal error: ${err?.message ?? String(e)}${process.env.DDR_DEBUG ? '\n' + err?.stack : ' (set DDR_DEBUG=1 for details)'}\n`);
-    return 2;
+    return fail(e);
   }
 }
 
@@ -121,7 +133,11 @@ export function run(argv: string[]): void {
   }
   const code = main(argv);
   // The language server keeps the process alive itself; every other command ends here.
-  process.exitCode = code;
+  if (typeof code === 'number') {
+    process.exitCode = code;
+  } else {
+    void code.then((c) => (process.exitCode = c));
+  }
 }
 
 if (require.main === module) {

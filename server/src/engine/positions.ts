@@ -1,7 +1,7 @@
 // Offsets ↔ positions, in one place. Offsets are UTF-16 code units (JavaScript strings),
 // which is also LSP's default encoding; SARIF and the CLI print them 1-based.
 import type { Position, Range } from './types';
-import { computeLineStarts, lineOf } from './yaml/parse';
+import { computeLineStarts, lineOf } from './lines';
 
 export class LineMap {
   readonly lineStarts: number[];

@@ -1,8 +1,12 @@
 // What every output format receives: the findings of each file, with positions already
 // converted once (1-based lines and columns, in UTF-16 code units).
 import type { Analysis } from '../../engine/analyze';
-import { LineMap } from '../../engine/positions';
-import type { Finding, Range } from '../../engine/types';
+import type { Finding, Position, Range } from '../../engine/types';
+
+/** Offsets to positions: a LineMap of the text, or the positions the cache kept for it. */
+export interface Locator {
+  position(offset: number): Position;
+}
 
 export interface Located {
   line: number;
@@ -14,14 +18,13 @@ export interface Located {
 export interface FileResult {
   /** As printed: relative to cwd, `/`-separated. */
   file: string;
-  text: string;
   findings: Finding[];
   /** Findings a waiver accepted (SARIF lists them with a suppression). */
   waived: Analysis['waived'];
-  map: LineMap;
+  map: Locator;
 }
 
-export function locate(map: LineMap, r: Range): Located {
+export function locate(map: Locator, r: Range): Located {
   const s = map.position(r[0]);
   const e = map.position(r[1]);
   return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
