@@ -255,7 +255,14 @@ export function occurrences(a: Analysis): Occurrence[] {
       out.push({ kind: 'rule', name: r.id, range: r.range, role: 'reference' });
     }
   }
-  return out.sort((x, y) => x.range[0] - y.range[0]);
+  // An aliased node is read once per place that aliases it, at one range: list it once.
+  const seen = new Set<string>();
+  return out
+    .sort((x, y) => x.range[0] - y.range[0])
+    .filter((o) => {
+      const key = `${o.kind}\0${o.name}\0${o.role}\0${o.range[0]}:${o.range[1]}`;
+      return !seen.has(key) && !!seen.add(key);
+    });
 }
 
 /** Names inside a waiver's `at`: `services.payments.operations.charge.calls[0]` or `services[payments]…`. */
@@ -340,7 +347,11 @@ export function renameEdits(a: Analysis, offset: number, newName: string): TextE
   if (qualified !== target.name && definitionsOf(a, target.kind, qualified, all).length) {
     return { error: `A ${target.kind} \`${qualified}\` already exists.` };
   }
-  return referencesOf(a, target.kind, target.name, true, all).map((o) => ({ range: o.range, newText: newName }));
+  // One edit per range: two occurrences at one range (an aliased node) would overlap.
+  const ranges = new Set<string>();
+  return referencesOf(a, target.kind, target.name, true, all)
+    .filter((o) => !ranges.has(`${o.range[0]}:${o.range[1]}`) && !!ranges.add(`${o.range[0]}:${o.range[1]}`))
+    .map((o) => ({ range: o.range, newText: newName }));
 }
 
 // --- outline ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ const IGNORE = /^#\s*review-ignore\b/;
 export function ignoreComments(parsed: ParsedYaml): IgnoreComment[] {
   const out: IgnoreComment[] = [];
   const text = parsed.text;
+  const nextContent = nextContentLines(parsed);
   for (const c of parsed.comments) {
     const raw = text.slice(c.start, c.end);
     const m = IGNORE.exec(raw);
@@ -36,22 +37,37 @@ export function ignoreComments(parsed: ParsedYaml): IgnoreComment[] {
       const start = c.start + m[0].length + im.index;
       rules.push({ id: im[0].toUpperCase(), range: [start, start + im[0].length] });
     }
-    out.push({ rules, reason, range: [c.start, c.end], targetLine: c.ownLine ? nextContentLine(parsed, c.line) : c.line });
+    out.push({ rules, reason, range: [c.start, c.end], targetLine: c.ownLine ? nextContent(c.line) : c.line });
   }
   return out;
 }
 
-/** The line a comment alone on its line applies to: the next one that is neither blank nor a comment. */
-function nextContentLine(parsed: ParsedYaml, line: number): number {
+/**
+ * The line a comment alone on its line applies to: the next one that is neither blank nor
+ * a comment. Asked for lines in increasing order, it remembers its last answer, so that a
+ * run of thousands of comment lines is scanned once, not once per comment.
+ */
+function nextContentLines(parsed: ParsedYaml): (line: number) => number {
   const { text, lineStarts } = parsed;
-  for (let l = line + 1; l < lineStarts.length; l++) {
-    const end = l + 1 < lineStarts.length ? lineStarts[l + 1] : text.length;
-    const s = text.slice(lineStarts[l], end).trim();
-    if (s && !s.startsWith('#')) {
-      return l;
+  // The last line asked for, and the next content line below it (-1: none).
+  let from = -1;
+  let answer = -1;
+  return (line) => {
+    if (from >= 0 && line >= from && (answer < 0 || line < answer)) {
+      return answer < 0 ? line + 1 : answer;
     }
-  }
-  return line + 1;
+    from = line;
+    answer = -1;
+    for (let l = line + 1; l < lineStarts.length; l++) {
+      const end = l + 1 < lineStarts.length ? lineStarts[l + 1] : text.length;
+      const s = text.slice(lineStarts[l], end).trim();
+      if (s && !s.startsWith('#')) {
+        answer = l;
+        return l;
+      }
+    }
+    return line + 1;
+  };
 }
 
 export interface Waivers {
@@ -61,20 +77,42 @@ export interface Waivers {
 /** The range a waiver's `at` path covers, or undefined when it names nothing. */
 export function resolveWaiverPath(design: Design, at: string): Range | undefined {
   const norm = at.trim().replace(/^\$\.?/, '');
-  for (const el of design.all) {
-    if (el.waiverPath === norm || el.path === norm || altPath(el) === norm) {
-      return coverage(el);
-    }
+  const byPath = pathIndex(design);
+  const el = byPath.get(norm);
+  if (el) {
+    return coverage(el);
   }
   // A scalar key at the end: `…calls[0].timeout`.
   const dot = norm.lastIndexOf('.');
   if (dot > 0) {
     const head = norm.slice(0, dot);
     const key = norm.slice(dot + 1);
-    const owner = head === '' ? design.root : design.all.find((e) => e.waiverPath === head || e.path === head || altPath(e) === head);
+    const owner = head === '' ? design.root : byPath.get(head);
     return keyRange(owner, key);
   }
   return keyRange(design.root, norm);
+}
+
+const pathIndexes = new WeakMap<Design, Map<string, Element>>();
+
+/**
+ * Each element by its waiver path, path and index path (the first element in document
+ * order for each), built once per design: a scan per waiver took quadratic time.
+ */
+function pathIndex(design: Design): Map<string, Element> {
+  let index = pathIndexes.get(design);
+  if (!index) {
+    index = new Map();
+    for (const el of design.all) {
+      for (const p of [el.waiverPath, el.path, altPath(el)]) {
+        if (!index.has(p)) {
+          index.set(p, el);
+        }
+      }
+    }
+    pathIndexes.set(design, index);
+  }
+  return index;
 }
 
 /** A key of a mapping, known to the DSL or not (an unknown key can be waived too). */
@@ -117,21 +155,34 @@ export function collectWaivers(design: Design, _ruleIds: ReadonlySet<string>): W
     entries.push({ rule: rule.toUpperCase(), range, reason, at: w.range });
   }
   const comments = ignoreComments(design.parsed).filter((c) => c.reason);
+  // By rule and by line, so that matching a finding does not scan every waiver.
+  const entriesByRule = new Map<string, typeof entries>();
+  for (const e of entries) {
+    const list = entriesByRule.get(e.rule) ?? [];
+    list.push(e);
+    entriesByRule.set(e.rule, list);
+  }
+  const commentsByLine = new Map<number, IgnoreComment[]>();
+  for (const c of comments) {
+    const list = commentsByLine.get(c.targetLine) ?? [];
+    list.push(c);
+    commentsByLine.set(c.targetLine, list);
+  }
   return {
     match(f, parsed) {
       // Findings about waivers themselves are never waived.
       if (f.ruleId === 'DSN007') {
         return undefined;
       }
-      for (const e of entries) {
-        if (e.rule === f.ruleId && (!e.range || (f.range[0] >= e.range[0] && f.range[1] <= e.range[1]))) {
+      for (const e of entriesByRule.get(f.ruleId) ?? []) {
+        if (!e.range || (f.range[0] >= e.range[0] && f.range[1] <= e.range[1])) {
           return { reason: e.reason, range: e.at };
         }
       }
       if (comments.length) {
         const line = lineOf(parsed.lineStarts, f.range[0]);
-        for (const c of comments) {
-          if (c.targetLine === line && c.rules.some((r) => r.id === f.ruleId)) {
+        for (const c of commentsByLine.get(line) ?? []) {
+          if (c.rules.some((r) => r.id === f.ruleId)) {
             return { reason: c.reason, range: c.range };
           }
         }

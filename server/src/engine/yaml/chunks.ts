@@ -14,7 +14,7 @@
 // a root that is not a block mapping, and any chunk with a syntax error (errors depend on
 // context). Tests compare the two on random edit sequences.
 import { CST, Document, isMap, isPair, isScalar, isSeq, LineCounter, Pair, Parser, Composer, YAMLMap, YAMLSeq } from 'yaml';
-import { collectComments, computeLineStarts, Comment, ParsedYaml } from './parse';
+import { collectComments, computeLineStarts, Comment, duplicateKeys, ParsedYaml } from './parse';
 
 interface ChunkParse {
   /** For a key chunk: the pair; for an item chunk: the item node. */
@@ -54,7 +54,9 @@ export class ChunkCache {
    * Chunks of the previous call that are unchanged are reused.
    */
   parse(text: string): ParsedYaml | undefined {
-    if (text.includes('&') || /^(?:---|\.\.\.|%)/m.test(text) || text.includes('\t')) {
+    // A lone CR is a line break to the chunker's line starts but not to `yaml`'s lexer
+    // (`# c\rkey: v` is one comment there): such text is parsed whole.
+    if (text.includes('&') || /^(?:---|\.\.\.|%)/m.test(text) || text.includes('\t') || /\r(?!\n)/.test(text)) {
       this.clear();
       return undefined;
     }
@@ -224,7 +226,8 @@ function split(text: string, lineStarts: number[]): Chunk[] | undefined {
   return sawKey ? chunks : undefined;
 }
 
-const composerOptions = { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, strict: true } as const;
+// As in parse.ts: duplicate keys are found by duplicateKeys, in linear time.
+const composerOptions = { keepSourceTokens: true, prettyErrors: false, uniqueKeys: false, strict: true } as const;
 
 function parseChunk(src: string, c: Chunk): ChunkParse | undefined {
   const parser = new Parser();
@@ -237,7 +240,7 @@ function parseChunk(src: string, c: Chunk): ChunkParse | undefined {
   for (const d of composer.compose(tokens, true, src.length)) {
     docs.push(d);
   }
-  if (docs.length !== 1 || docs[0].errors.length || docs[0].warnings.length) {
+  if (docs.length !== 1 || docs[0].errors.length || docs[0].warnings.length || duplicateKeys(docs[0]).length) {
     return undefined;
   }
   const contents = docs[0].contents as unknown;

@@ -116,10 +116,11 @@ export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits
     doc.errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
   }
   const problems: SyntaxProblem[] = [];
+  const flows = new FlowStarts(doc, text);
   for (const e of doc.errors) {
     const start = Math.max(0, Math.min(e.pos[0], text.length));
     const end = Math.max(start, Math.min(e.pos[1], text.length));
-    problems.push(refine(doc, text, { range: [start, end], code: e.code, message: cleanMessage(e.code, e.message) }));
+    problems.push(refine(doc, text, { range: [start, end], code: e.code, message: cleanMessage(e.code, e.message) }, flows));
   }
   // Aliases need anchors: a document without `&` cannot be an alias bomb.
   const bomb = text.includes('&') ? findAliasBomb(doc, limits.maxAliasExpansion) : undefined;
@@ -135,7 +136,7 @@ export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits
  * Points an error where a user looks for it: a duplicate key on the whole key, an
  * unclosed flow collection on its opening bracket (the parser notices only on the next line).
  */
-function refine(doc: Document.Parsed, text: string, p: SyntaxProblem): SyntaxProblem {
+function refine(doc: Document.Parsed, text: string, p: SyntaxProblem, flows: FlowStarts): SyntaxProblem {
   if (p.code === 'DUPLICATE_KEY') {
     const m = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#\r\n]*?[^\s:#])(?=[ \t]*:)/.exec(text.slice(p.range[0], p.range[0] + 1024));
     if (m) {
@@ -145,16 +146,59 @@ function refine(doc: Document.Parsed, text: string, p: SyntaxProblem): SyntaxPro
   }
   const close = /end with a ([\]}])/.exec(p.message);
   if (close) {
-    let open: number | undefined;
+    const open = flows.lastBefore(close[1] as ']' | '}', p.range[0]);
+    if (open !== undefined) {
+      const what = close[1] === ']' ? 'flow sequence' : 'flow mapping';
+      return { ...p, range: [open, open + 1], message: `this ${what} is not closed with \`${close[1]}\` (or its next line is not indented enough)` };
+    }
+  }
+  return p;
+}
+
+/**
+ * The starts of the flow collections whose text does not end with `]`, and of those that
+ * do not end with `}`, sorted: computed once per document, so that thousands of unclosed
+ * brackets cost one walk (a walk per error took quadratic time).
+ */
+class FlowStarts {
+  private starts?: Record<']' | '}', number[]>;
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly text: string,
+  ) {}
+
+  /** The start of the last flow collection at or before `at` not closed with `close`. */
+  lastBefore(close: ']' | '}', at: number): number | undefined {
+    const list = (this.starts ??= this.collect())[close];
+    let lo = 0;
+    let hi = list.length - 1;
+    let found: number | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid] <= at) {
+        found = list[mid];
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  private collect(): Record<']' | '}', number[]> {
+    const out: Record<']' | '}', number[]> = { ']': [], '}': [] };
+    const text = this.text;
     const visit = (n: unknown, depth: number): void => {
       if (depth > 500 || !(isMap(n) || isSeq(n))) {
         return;
       }
       const c = n as (YAMLMap | YAMLSeq) & { flow?: boolean; range?: [number, number, number] };
-      if (c.flow && c.range && c.range[0] <= p.range[0]) {
+      if (c.flow && c.range) {
         const last = text.slice(c.range[0], c.range[1]).trimEnd().slice(-1);
-        if (last !== close[1] && (open === undefined || c.range[0] > open)) {
-          open = c.range[0];
+        for (const k of [']', '}'] as const) {
+          if (last !== k) {
+            out[k].push(c.range[0]);
+          }
         }
       }
       for (const it of c.items) {
@@ -166,13 +210,11 @@ function refine(doc: Document.Parsed, text: string, p: SyntaxProblem): SyntaxPro
         }
       }
     };
-    visit(doc.contents, 0);
-    if (open !== undefined) {
-      const what = close[1] === ']' ? 'flow sequence' : 'flow mapping';
-      return { ...p, range: [open, open + 1], message: `this ${what} is not closed with \`${close[1]}\` (or its next line is not indented enough)` };
-    }
+    visit(this.doc.contents, 0);
+    out[']'].sort((a, b) => a - b);
+    out['}'].sort((a, b) => a - b);
+    return out;
   }
-  return p;
 }
 
 /**
@@ -246,6 +288,7 @@ export function duplicateKeys(doc: Document.Parsed): number[] {
       stack.push(n.value, n.key);
     } else if (isMap(n)) {
       const seen = new Set<unknown>();
+      const nodes = new Set<unknown>();
       for (const p of (n as YAMLMap).items) {
         const k = isPair(p) ? p.key : undefined;
         if (isScalar(k) && !Number.isNaN(k.value)) {
@@ -253,6 +296,12 @@ export function duplicateKeys(doc: Document.Parsed): number[] {
             out.push(k.range?.[0] ?? 0);
           }
           seen.add(k.value);
+        } else if (k && typeof k === 'object') {
+          // Other keys are equal only to themselves (a node the parser recovered twice).
+          if (nodes.has(k)) {
+            out.push((k as { range?: number[] }).range?.[0] ?? 0);
+          }
+          nodes.add(k);
         }
       }
       for (let i = (n as YAMLMap).items.length - 1; i >= 0; i--) {
