@@ -29,11 +29,16 @@ test('the grammar gives the fixture the scopes its assertions name', () => {
 
 test('a wrong scope in the fixture fails the grammar test (the test can fail)', () => {
   const text = fs.readFileSync(FIXTURE, 'utf8').replace('constant.language.enum.delivery.distributed-design', 'constant.language.enum.wrong.distributed-design');
-  const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ddr-grammar-')), 'wrong.yaml');
-  fs.writeFileSync(tmp, text);
-  const { status, out } = runGrammarTest(tmp);
-  assert.notEqual(status, 0, out);
-  assert.match(out, /constant\.language\.enum\.wrong\.distributed-design/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddr-grammar-'));
+  try {
+    const tmp = path.join(dir, 'wrong.yaml');
+    fs.writeFileSync(tmp, text);
+    const { status, out } = runGrammarTest(tmp);
+    assert.notEqual(status, 0, out);
+    assert.match(out, /constant\.language\.enum\.wrong\.distributed-design/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the committed grammar is the one the schema generates', () => {
