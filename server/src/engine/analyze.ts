@@ -135,11 +135,13 @@ function analyzeText(
   if (!parsed) {
     // Nothing of an earlier full parse is reused: its nodes are new objects.
     model?.clear();
-    parsed = parseYaml(text, { maxAliasExpansion: settings.limits.maxAliasExpansion });
+    parsed = parseYaml(text, { maxAliasExpansion: settings.limits.maxAliasExpansion, maxNestingDepth: settings.limits.maxNestingDepth });
   }
   const aliasBomb = parsed.problems.some((p) => p.code === 'ALIAS_BOMB');
-  const tooDeep = !aliasBomb && depthExceeds(parsed, settings.limits.maxNestingDepth);
-  if (tooDeep) {
+  // Text too deep even to compose is reported by the parser (parse.ts, MAX_PARSE_DEPTH).
+  const tooDeepToParse = parsed.problems.find((p) => p.code === 'TOO_DEEP')?.range;
+  const tooDeep = !aliasBomb && (tooDeepToParse ?? depthExceeds(parsed, settings.limits.maxNestingDepth));
+  if (tooDeep && !tooDeepToParse) {
     parsed.problems.push({ range: tooDeep, code: 'TOO_DEEP', message: `nesting deeper than ${settings.limits.maxNestingDepth} levels (setting limits.maxNestingDepth); the design is not analysed` });
   }
   const design = aliasBomb || tooDeep ? emptyDesign(parsed) : buildDesign(parsed, model);

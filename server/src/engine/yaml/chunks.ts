@@ -14,7 +14,7 @@
 // a root that is not a block mapping, and any chunk with a syntax error (errors depend on
 // context). Tests compare the two on random edit sequences.
 import { CST, Document, isMap, isPair, isScalar, isSeq, LineCounter, Pair, Parser, Composer, YAMLMap, YAMLSeq } from 'yaml';
-import { collectComments, computeLineStarts, Comment, duplicateKeys, ParsedYaml } from './parse';
+import { collectComments, collectionDeeperThan, computeLineStarts, Comment, duplicateKeys, MAX_PARSE_DEPTH, ParsedYaml } from './parse';
 
 interface ChunkParse {
   /** For a key chunk: the pair; for an item chunk: the item node. */
@@ -236,6 +236,9 @@ function parseChunk(src: string, c: Chunk): ChunkParse | undefined {
   const docs: Document.Parsed[] = [];
   for (const t of parser.parse(src)) {
     tokens.push(t);
+  }
+  if (collectionDeeperThan(tokens, MAX_PARSE_DEPTH) !== undefined) {
+    return undefined; // too deep to compose: the full parse reports it
   }
   for (const d of composer.compose(tokens, true, src.length)) {
     docs.push(d);

@@ -63,7 +63,18 @@ export interface ParsedYaml {
 export interface ParseLimits {
   /** Nodes an alias-expanded walk of the document may visit before it counts as an alias bomb. */
   maxAliasExpansion: number;
+  /** The nesting depth a TOO_DEEP problem names when the text is too deep to compose. */
+  maxNestingDepth?: number;
 }
+
+/**
+ * The deepest nesting that is composed into a Document. `yaml` composes recursively: past
+ * ~800 levels it runs out of stack, and when that happens inside V8's regular expression
+ * compiler the process aborts ("RegExpCompiler Allocation failed"), which no catch can
+ * stop. Deeper text is measured on the CST tokens (the lexer keeps its own stack) and not
+ * composed at all.
+ */
+export const MAX_PARSE_DEPTH = 400;
 
 export const defaultParseLimits: ParseLimits = { maxAliasExpansion: 10_000 };
 
@@ -89,16 +100,14 @@ export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits
   // `yaml` checks each key against every earlier key of its mapping (quadratic: 50,000
   // keys took 80 s); duplicateKeys below finds the same duplicates in one pass.
   const composer = new Composer({ keepSourceTokens: true, prettyErrors: false, uniqueKeys: false, strict: true });
-  const tokens: unknown[] = [];
-  const tee = function* (): Generator<CST.Token> {
-    for (const t of parser.parse(text)) {
-      tokens.push(t);
-      yield t;
-    }
-  };
+  const tokens: CST.Token[] = [];
+  for (const t of parser.parse(text)) {
+    tokens.push(t);
+  }
   let doc: Document.Parsed | undefined;
   let extraDoc: Document.Parsed | undefined;
-  for (const d of composer.compose(tee(), true, text.length)) {
+  const tooDeep = collectionDeeperThan(tokens, MAX_PARSE_DEPTH) !== undefined;
+  for (const d of tooDeep ? [] : composer.compose(tokens, true, text.length)) {
     if (!doc) {
       doc = d;
     } else if (!extraDoc) {
@@ -121,6 +130,17 @@ export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits
     const start = Math.max(0, Math.min(e.pos[0], text.length));
     const end = Math.max(start, Math.min(e.pos[1], text.length));
     problems.push(refine(doc, text, { range: [start, end], code: e.code, message: cleanMessage(e.code, e.message) }, flows));
+  }
+  if (tooDeep) {
+    const setting = limits.maxNestingDepth ?? MAX_PARSE_DEPTH;
+    const limit = Math.min(setting, MAX_PARSE_DEPTH);
+    const at = collectionDeeperThan(tokens, limit) ?? 0;
+    const capped = setting > MAX_PARSE_DEPTH ? `, which reads at most ${MAX_PARSE_DEPTH}` : '';
+    problems.push({
+      range: [at, Math.min(at + 1, text.length)],
+      code: 'TOO_DEEP',
+      message: `nesting deeper than ${limit} levels (setting limits.maxNestingDepth${capped}); the design is not analysed`,
+    });
   }
   // Aliases need anchors: a document without `&` cannot be an alias bomb.
   const bomb = text.includes('&') ? findAliasBomb(doc, limits.maxAliasExpansion) : undefined;
@@ -272,6 +292,32 @@ function findAliasBomb(doc: Document.Parsed, limit: number): SyntaxProblem | und
   };
   sizeOf(doc.contents, 0);
   return found;
+}
+
+/**
+ * The offset of a collection nested deeper than `max` levels in CST tokens (the root
+ * collection is level 0, as in the engine's depth limit), found without recursion.
+ */
+export function collectionDeeperThan(tokens: readonly unknown[], max: number): number | undefined {
+  const stack: Array<[unknown, number]> = tokens.map((t) => [t, 0]);
+  while (stack.length) {
+    const [t, d] = stack.pop()!;
+    if (!t || typeof t !== 'object') {
+      continue;
+    }
+    const tok = t as { type?: string; offset?: number; value?: unknown; items?: Array<{ key?: unknown; value?: unknown }> };
+    if (tok.type === 'document') {
+      stack.push([tok.value, d]);
+    } else if (tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection') {
+      if (d > max) {
+        return tok.offset ?? 0;
+      }
+      for (const it of tok.items ?? []) {
+        stack.push([it.key, d + 1], [it.value, d + 1]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
