@@ -48,7 +48,12 @@ function tooLarge(text: string, settings: Settings): Analysis {
   const parsed = parseYaml('');
   const design = buildDesign(parsed);
   design.root = undefined;
-  const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  // MB for big files, KB or characters for small limits (a limit of 100 read "0.0 MB"),
+  // exact counts when the rounded sizes would look equal.
+  const size = (n: number) => (n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} characters`);
+  const exact = size(text.length) === size(settings.limits.maxFileSize);
+  const have = exact ? `${text.length} characters` : size(text.length);
+  const limit = exact || settings.limits.maxFileSize < 1024 ? `${settings.limits.maxFileSize}-character` : size(settings.limits.maxFileSize);
   return {
     text,
     parsed,
@@ -59,7 +64,7 @@ function tooLarge(text: string, settings: Settings): Analysis {
         ruleId: 'DSN001',
         severity: severityOf(RULES_BY_ID.get('DSN001')!, settings) as Severity,
         range: [0, 0],
-        message: `not analysed: the file is ${mb(text.length)} MB, over the ${mb(settings.limits.maxFileSize)} MB limit (setting limits.maxFileSize)`,
+        message: `not analysed: the file is ${have}, over the ${limit} limit (setting limits.maxFileSize)`,
         path: '',
       },
     ],
