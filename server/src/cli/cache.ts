@@ -196,8 +196,17 @@ export class LintCache {
     const dir = path.dirname(this.file);
     const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}-${Date.now().toString(36)}.tmp`);
     try {
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify(this.data), { flag: 'wx' });
+      const json = JSON.stringify(this.data);
+      try {
+        fs.writeFileSync(tmp, json, { flag: 'wx' });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+          throw e;
+        }
+        // `--cache-location new/dir/`: the folder is made on first use.
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(tmp, json, { flag: 'wx' });
+      }
       fs.renameSync(tmp, this.file);
       this.changed = false;
       return undefined;

@@ -54,7 +54,13 @@ export function autoThreads(jobs: readonly Job[], cores = os.availableParallelis
  * that fails or dies leaves its files to the main thread, which then analyses them as the
  * sequential path does, errors included.
  */
-export async function analyseInThreads(jobs: readonly Job[], settings: Partial<Settings>, threads: number, here: (job: Job) => Outcome): Promise<Outcome[]> {
+export async function analyseInThreads(
+  jobs: readonly Job[],
+  settings: Partial<Settings>,
+  threads: number,
+  here: (job: Job) => Outcome,
+  workerScript = path.join(__dirname, 'worker.js'),
+): Promise<Outcome[]> {
   const n = jobs.length;
   const outcomes: Array<Outcome | undefined> = new Array(n);
   const total = jobs.reduce((s, j) => s + j.raw.length, 0);
@@ -75,7 +81,7 @@ export async function analyseInThreads(jobs: readonly Job[], settings: Partial<S
   for (let w = 0; w < Math.min(threads - 1, n); w++) {
     let worker: Worker;
     try {
-      worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: input });
+      worker = new Worker(workerScript, { workerData: input });
     } catch {
       break;
     }
