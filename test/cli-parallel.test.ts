@@ -126,9 +126,8 @@ suite('ddr lint on many files', () => {
       assert.ok(new Set(more.threads).size >= 2, `${format}: workers analysed some files (threads ${[...new Set(more.threads)].join(', ')})`);
     }
     compare(['--quiet', '--rule', 'RTY006=error'], '2');
-    // 40 files of this size are worth workers wherever there is a second core.
-    const auto = compare([], 'auto');
-    assert.equal(new Set(auto.threads).size >= 2, os.availableParallelism() >= 2, `auto: threads ${[...new Set(auto.threads)].join(', ')}`);
+    // What auto picks depends on the machine's cores and load (unit-tested below); the output never does.
+    compare([], 'auto');
     // The run has something to show: errors, warnings, infos, a YAML error, and the unreadable link.
     const one = ddr(['lint', '--concurrency', 'off'], dir);
     assert.equal(one.code, 2);
@@ -254,16 +253,20 @@ suite('analyseInThreads', () => {
     }
   });
 
-  test('autoThreads: one thread for few or small files, otherwise a worker per core but one, at most one per 4 files', () => {
-    const big = (n: number) => Array.from({ length: n }, (_, i): Job => ({ file: `/f${i}`, raw: new Uint8Array(Math.ceil(MIN_BYTES / 8)), text: '' }));
+  test('autoThreads: one thread for few or small files, otherwise a worker per idle core but one, at most one per 4 files', () => {
+    const big = (n: number) => Array.from({ length: n }, (_, i): Job => ({ file: `/f${i}`, raw: new Uint8Array(Math.ceil(MIN_BYTES / MIN_FILES)), text: '' }));
     const small = (n: number) => Array.from({ length: n }, (_, i): Job => ({ file: `/f${i}`, raw: new Uint8Array(100), text: '' }));
-    assert.equal(autoThreads(big(MIN_FILES - 1), 8), 1, 'few files');
-    assert.equal(autoThreads(small(100), 8), 1, 'small files');
-    assert.equal(autoThreads(big(100), 1), 1, 'one core');
-    assert.equal(autoThreads(big(100), 2), 2, 'two cores: one worker beside the main thread');
-    assert.equal(autoThreads(big(MIN_FILES), 8), 3, '8 files: 2 workers');
-    assert.equal(autoThreads(big(12), 8), 4, '12 files: 3 workers');
-    assert.equal(autoThreads(big(100), 8), 8, '100 files on 8 cores: 7 workers');
+    assert.equal(autoThreads(big(MIN_FILES - 1), 8, 0), 1, 'few files');
+    assert.equal(autoThreads(small(1000), 8, 0), 1, 'small files');
+    assert.equal(autoThreads(big(100), 1, 0), 1, 'one core');
+    assert.equal(autoThreads(big(100), 2, 0), 2, 'two idle cores: one worker beside the main thread');
+    assert.equal(autoThreads(big(MIN_FILES), 8, 0), 3, '8 files: 2 workers');
+    assert.equal(autoThreads(big(12), 8, 0), 4, '12 files: 3 workers');
+    assert.equal(autoThreads(big(100), 8, 0), 8, '100 files on 8 idle cores: 7 workers');
+    assert.equal(autoThreads(big(100), 8, 4.2), 4, 'load 4.2 on 8 cores: 3 workers on the idle cores but one');
+    assert.equal(autoThreads(big(100), 2, 0.4), 2, 'two cores, nearly idle');
+    assert.equal(autoThreads(big(100), 2, 0.6), 1, 'two cores, one of them busy');
+    assert.equal(autoThreads(big(100), 2, 6), 1, 'a busy machine');
   });
 });
 

@@ -48,7 +48,7 @@ Options:
   --cache-location <p>  the cache file, or a folder to put .ddrcache in
                         (default: .ddrcache in the current folder)
   --concurrency <n>     threads that analyse files: a number, off (one), or auto
-                        (default: one per core when there are enough files)
+                        (default: one per idle core when there are many files)
   --color, --no-color   force colour on or off (default: on when stdout is a terminal)
   -h, --help            show this help
 

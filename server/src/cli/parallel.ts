@@ -30,23 +30,28 @@ export interface WorkerInput {
 export type WorkerMessage = { index: number; outcome: Outcome };
 
 /**
- * Below these, starting a worker (a new V8 isolate that loads the engine, ~50–100 ms)
- * costs more than it saves: measured with `npm run bench` on a 2-core machine, where
- * one 500-line design (~20 kB) takes ~10 ms to analyse.
+ * Below these, workers cost more than they save. A worker is a new V8 isolate: it loads
+ * the engine and warms it up again (the first designs analysed in an isolate are ~10×
+ * slower than the later ones), ~0.7 s of CPU on the 2-core machine of `npm run bench`,
+ * about what 100 designs of 500 lines (2 MB) take once warm.
  */
 export const MIN_FILES = 8;
-export const MIN_BYTES = 256 * 1024;
+export const MIN_BYTES = 1024 * 1024;
 
 /**
  * Threads for `--concurrency auto`, the main thread included: 1 (no worker) for few or
- * small files; otherwise one worker per core but one, at most one per 4 files.
+ * small files; otherwise one worker per core but one, at most one per 4 files, and only on
+ * cores the 1-minute load average leaves idle. A worker's extra CPU only pays on an idle
+ * core: on a busy machine (measured: load 4 on 2 cores) two threads took 30–50% longer
+ * than one. (Like `make -l`; where the load average is not kept, as on Windows, it is 0.)
  */
-export function autoThreads(jobs: readonly Job[], cores = os.availableParallelism()): number {
+export function autoThreads(jobs: readonly Job[], cores = os.availableParallelism(), load = os.loadavg()[0]): number {
   const bytes = jobs.reduce((n, j) => n + j.raw.length, 0);
-  if (cores < 2 || jobs.length < MIN_FILES || bytes < MIN_BYTES) {
+  if (jobs.length < MIN_FILES || bytes < MIN_BYTES) {
     return 1;
   }
-  return 1 + Math.max(1, Math.min(cores - 1, Math.floor(jobs.length / 4)));
+  const workers = Math.min(cores - 1, Math.floor(jobs.length / 4), Math.round(cores - load) - 1);
+  return 1 + Math.max(0, workers);
 }
 
 /**
