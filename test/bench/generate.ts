@@ -162,9 +162,12 @@ function addDomain(s: Sections, i: number, rnd: () => number): void {
   }
 }
 
-/** A design of about `lines` lines (at least that many, rounded up to a whole domain). */
-export function generateDesign(lines: number): string {
-  const rnd = prng(0x5eed);
+/**
+ * A design of about `lines` lines (at least that many, rounded up to a whole domain). Another
+ * `seed` gives another design of the same shape (other slips, other choices).
+ */
+export function generateDesign(lines: number, seed = 0x5eed): string {
+  const rnd = prng(seed);
   const s: Sections = { requirements: [], services: [], channels: [], data: [], workflows: [] };
   const header = [
     '# A generated design for benchmarks: many services, channels, data stores and workflows.',

@@ -1,32 +1,21 @@
 // The language server's latencies, measured as an editor sees them (over stdio, through a
 // real client), for designs of 1k, 10k and 50k lines: didOpen → publishDiagnostics,
-// didChange (one character) → publishDiagnostics, hover, completion and code action
-// (median and p95), and the server's memory; with `yaml`'s parseDocument of the same text
-// in the same run as the floor. A benchmark, never a timed test.
+// didChange (one character inside a list item in the middle) → publishDiagnostics, hover,
+// completion and code action (median and p95), the server's memory, and spawn → first
+// diagnostics; with `yaml`'s parseDocument of the same text in the same run as the floor.
+// A benchmark, never a timed test. bench.ts runs it as part of `npm run bench`; alone:
 //
-//   npm run bench            (after the CLI's benchmark)
 //   node out/test/bench/lsp-bench.js [1000 10000 50000]
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { LspClient, REPO_ROOT } from '../support/lspClient';
 import { generateDesign } from './generate';
+import { since, stats, Stats } from './stats';
 
-interface Stats {
-  median: number;
-  p95: number;
-  n: number;
-}
-
-function stats(xs: number[]): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
-  return { median: +at(0.5).toFixed(2), p95: +at(0.95).toFixed(2), n: s.length };
-}
-
-function ms(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
+const ms = since;
 
 function rss(pid: number): { rssMb: number; peakMb: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -34,7 +23,7 @@ function rss(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: +(kb('VmRSS') / 1024).toFixed(1), peakMb: +(kb('VmHWM') / 1024).toFixed(1) };
 }
 
-interface Row {
+export interface LspRow {
   lines: number;
   bytes: number;
   parseDocument: Stats;
@@ -45,6 +34,8 @@ interface Row {
   codeAction: Stats;
   rssMb: number;
   peakRssMb: number;
+  /** A Node process that loaded `yaml` and holds parseDocument of the same text. */
+  floorRssMb: number;
 }
 
 /** The offset of the first match of `re` at or after `from`, or at all; -1 when none. */
@@ -55,7 +46,7 @@ function findFrom(text: string, re: RegExp, from: number): number {
   return m ? m.index : -1;
 }
 
-async function measure(target: number): Promise<Row> {
+export async function measureLsp(target: number): Promise<LspRow> {
   // One fixable finding in the middle (a fixed backoff), so that code actions have a quick
   // fix to verify; the places used below are looked up, whatever the generator writes.
   const clean = generateDesign(target);
@@ -63,8 +54,9 @@ async function measure(target: number): Promise<Row> {
   const jitter = findFrom(clean, /backoff: exponential-jitter/, half);
   const text = jitter < 0 ? clean : clean.slice(0, jitter) + 'backoff: fixed' + clean.slice(jitter + 'backoff: exponential-jitter'.length);
   const lines = text.split('\n').length - 1;
-  const reps = target >= 50_000 ? 3 : target >= 10_000 ? 6 : 20;
-  const comment = findFrom(text, /#[^\n]*/, half);
+  const reps = target >= 50_000 ? 5 : target >= 10_000 ? 10 : 20;
+  // The edit: one character typed into a scalar of a list item (a call's fallback) in the middle.
+  const typed = findFrom(text, /fallback: allow-with-review/, half);
   const reference = findFrom(text, /\bto: \S/, half);
   const enumValue = findFrom(text, /\b(type|backoff|delivery|consistency): /, half);
 
@@ -102,10 +94,12 @@ async function measure(target: number): Promise<Row> {
 
     // didChange of one character → publishDiagnostics of that version.
     const change: number[] = [];
-    // One character typed into a comment (else at the end of the first line).
     const doc = c.docs.get(uri)!;
-    const at = comment >= 0 ? doc.positionAt(comment + 1) : doc.positionAt(text.indexOf('\n'));
-    for (let i = 0; i < reps; i++) {
+    if (typed < 0) {
+      throw new Error('the generated design has no `fallback: allow-with-review` to edit: update lsp-bench.ts with the generator');
+    }
+    const at = doc.positionAt(typed + 'fallback: allow-with-'.length);
+    for (let i = 0; i < reps * 2; i++) {
       const edit = i % 2 === 0 ? { range: { start: at, end: at }, text: 'x' } : { range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' };
       const t = process.hrtime.bigint();
       const v = await c.change(uri, [edit]);
@@ -137,6 +131,7 @@ async function measure(target: number): Promise<Row> {
     }
     const mem = rss(c.child.pid!);
     return {
+      floorRssMb: floorRss(text),
       lines,
       bytes: text.length,
       parseDocument: stats(parse),
@@ -153,7 +148,66 @@ async function measure(target: number): Promise<Row> {
   }
 }
 
-function table(rows: Row[]): string {
+/** The RSS of a Node process that loaded `yaml` and holds parseDocument of `text`. */
+function floorRss(text: string): number {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddr-bench-rss-'));
+  try {
+    const file = path.join(dir, 'd.design.yaml');
+    fs.writeFileSync(file, text);
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'floor.js'), 'rss', file], { encoding: 'utf8' });
+    return +(Number(r.stdout.split(' ')[0]) / 1024).toFixed(1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface SpawnRow {
+  lines: number;
+  /** Spawn of `ddr lsp --stdio` → initialize → didOpen → the first publishDiagnostics. */
+  firstDiagnostics: Stats;
+  /** Spawn of a Node process that loads `yaml`, reads and parses the same file. */
+  floor: Stats;
+}
+
+/** Spawn → first diagnostics, each repetition a fresh server process; the floor alternates with it. */
+export async function measureSpawn(target: number, reps: number): Promise<SpawnRow> {
+  const text = generateDesign(target);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddr-bench-spawn-'));
+  const file = path.join(dir, 'd.design.yaml');
+  fs.writeFileSync(file, text);
+  const first: number[] = [];
+  const floor: number[] = [];
+  try {
+    for (let i = 0; i < reps + 1; i++) {
+      let t = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, [path.join(__dirname, 'floor.js'), 'parse', file], { encoding: 'utf8' });
+      const f = ms(t);
+      if (r.status !== 0) {
+        throw new Error(`floor.js failed: ${r.stderr}`);
+      }
+      t = process.hrtime.bigint();
+      const c = await LspClient.start();
+      const uri = 'file:///bench/spawn.design.yaml';
+      try {
+        await c.open(uri, text);
+        await c.diagnosticsFor(uri, 1, 60_000);
+        const d = ms(t);
+        // The first repetition warms the file cache and is not counted.
+        if (i > 0) {
+          first.push(d);
+          floor.push(f);
+        }
+      } finally {
+        await c.stop();
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return { lines: text.split('\n').length - 1, firstDiagnostics: stats(first), floor: stats(floor) };
+}
+
+function table(rows: LspRow[]): string {
   const head = ['lines', 'parseDocument', 'didOpen→diag', 'didChange→diag', 'hover', 'completion', 'codeAction', 'RSS MB (peak)'];
   const f = (s: Stats) => `${s.median} / ${s.p95}`;
   const body = rows.map((r) => [String(r.lines), f(r.parseDocument), f(r.open), f(r.change), f(r.hover), f(r.completion), f(r.codeAction), `${r.rssMb} (${r.peakRssMb})`]);
@@ -164,9 +218,9 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-  const rows: Row[] = [];
+  const rows: LspRow[] = [];
   for (const size of sizes.length ? sizes : [1000, 10_000, 50_000]) {
-    rows.push(await measure(size));
+    rows.push(await measureLsp(size));
     process.stderr.write(`measured ${size} lines\n`);
   }
   const out = path.join(REPO_ROOT, 'bench-results');
@@ -176,8 +230,9 @@ async function main(): Promise<void> {
 }
 
 // `node --test out/test/` also loads every .js under a `test` folder: a benchmark run by the
-// test runner does nothing (it is a benchmark, never a timed test).
-if (!process.env.NODE_TEST_CONTEXT) {
+// test runner does nothing (it is a benchmark, never a timed test). Imported by bench.ts, it
+// only exports its measurements.
+if (!process.env.NODE_TEST_CONTEXT && require.main === module) {
   main().catch((e) => {
     process.stderr.write(String(e?.stack ?? e) + '\n');
     process.exit(1);
