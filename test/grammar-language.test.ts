@@ -112,6 +112,8 @@ describe('manifest', () => {
       'ddr.timeouts.batchMin': '1s',
       'ddr.limits.maxFileSize': 4194304,
       'ddr.limits.maxFindings': 2000,
+      'ddr.limits.maxAliasExpansion': 10000,
+      'ddr.limits.maxNestingDepth': 200,
       'ddr.trace.server': 'off',
     };
     assert.deepEqual(Object.keys(props).sort(), Object.keys(want).sort());

@@ -10,6 +10,7 @@
 import { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, Analysis, AnalyzeOptions, IncrementalAnalyzer } from '../engine/analyze';
+import { testAnalyzeOptions } from './testHooks';
 import { checklistOf, ChecklistSummary } from '../engine/checklist';
 import { Settings } from '../engine/rule';
 import { lineMapOf, toDiagnostics, toLspRange } from './diagnostics';
@@ -18,7 +19,10 @@ import { SettingsStore } from './settings';
 type Log = { error(m: string): void; info(m: string): void };
 
 /** The single call of the engine: incremental for an open document, full otherwise. */
-export function runAnalysis(text: string, settings: Settings, log: Log, options?: AnalyzeOptions, analyzer?: IncrementalAnalyzer): Analysis {
+/** Fault injection for tests (testHooks.ts); undefined unless DDR_TEST_THROWING_RULE=1. */
+const TEST_OPTIONS = testAnalyzeOptions();
+
+export function runAnalysis(text: string, settings: Settings, log: Log, options: AnalyzeOptions | undefined = TEST_OPTIONS, analyzer?: IncrementalAnalyzer): Analysis {
   try {
     const a = analyzer ? analyzer.analyze(text, settings, options) : analyze(text, settings, options);
     for (const e of a.ruleErrors) {

@@ -85,6 +85,8 @@ export function toEngineSettings(section: unknown, log: Log = () => undefined): 
       ...defaultSettings.limits,
       maxFileSize: count(['limits', 'maxFileSize'], defaultSettings.limits.maxFileSize),
       maxFindings: count(['limits', 'maxFindings'], defaultSettings.limits.maxFindings),
+      maxAliasExpansion: count(['limits', 'maxAliasExpansion'], defaultSettings.limits.maxAliasExpansion),
+      maxNestingDepth: count(['limits', 'maxNestingDepth'], defaultSettings.limits.maxNestingDepth),
     },
   });
 }

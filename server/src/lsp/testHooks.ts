@@ -1,0 +1,28 @@
+// Test-only fault injection, honoured only when an environment variable asks for it
+// (test/faults-lsp.test.ts starts the server with it). Without the variable nothing here
+// has any effect.
+//
+// DDR_TEST_THROWING_RULE=1 adds a rule, TST999, that throws on every design: the server
+// must log it, keep the other rules' findings and keep answering.
+import type { AnalyzeOptions } from '../engine/analyze';
+import { defineRule, Rule } from '../engine/rule';
+
+export const THROWING_RULE_ID = 'TST999';
+
+const throwingRule: Rule = defineRule({
+  id: THROWING_RULE_ID,
+  name: 'test-throwing-rule',
+  area: 'structure',
+  severity: 'error',
+  seed: { quote: 'test only', section: 'test only' },
+  docs: { summary: 'Throws, to test that one failing rule leaves the others reporting.', why: 'test only', example: { bad: '', good: '' }, fix: 'none' },
+  on: 'design',
+  check() {
+    throw new Error('injected fault (DDR_TEST_THROWING_RULE)');
+  },
+});
+
+/** The analysis options the environment asks for, or undefined (always, outside tests). */
+export function testAnalyzeOptions(env: NodeJS.ProcessEnv = process.env): AnalyzeOptions | undefined {
+  return env.DDR_TEST_THROWING_RULE === '1' ? { extraRules: [throwingRule] } : undefined;
+}
