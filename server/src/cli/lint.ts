@@ -50,6 +50,14 @@ Options:
   --concurrency <n>     threads that analyse files: a number, off (one), or auto
                         (default: one per idle core when there are many files)
   --color, --no-color   force colour on or off (default: on when stdout is a terminal)
+  --max-file-size <n>   analyse no file larger than n characters (default 4194304)
+  --max-findings <n>    report at most n findings per file, then one that counts
+                        the rest (default 2000)
+  --max-alias-expansion <n>
+                        the most nodes YAML aliases may add when expanded (default
+                        10000; past it: an alias bomb, not analysed)
+  --max-nesting-depth <n>
+                        the deepest nesting analysed (default 200, at most 400)
   -h, --help            show this help
 
 Exit codes: 0 no error findings, 1 error findings or too many warnings,
@@ -73,8 +81,18 @@ interface LintOptions {
   cache?: string;
   /** Threads that analyse, the main one included; `auto` decides per run. */
   concurrency: number | 'auto';
+  /** The limits given on the command line (the others keep their defaults). */
+  limits: Partial<Settings['limits']>;
   paths: string[];
 }
+
+/** The limit options and the setting each sets. */
+const LIMIT_OPTIONS: Array<[string, keyof Settings['limits']]> = [
+  ['max-file-size', 'maxFileSize'],
+  ['max-findings', 'maxFindings'],
+  ['max-alias-expansion', 'maxAliasExpansion'],
+  ['max-nesting-depth', 'maxNestingDepth'],
+];
 
 function options(p: Parsed, io: Io): LintOptions {
   const format = (one(p, 'format') ?? 'text') as Format;
@@ -129,6 +147,16 @@ function options(p: Parsed, io: Io): LintOptions {
   } else {
     throw new UsageError(`--concurrency needs a whole number ≥ 1, auto or off, not \`${c}\``);
   }
+  const limits: Partial<Settings['limits']> = {};
+  for (const [name, key] of LIMIT_OPTIONS) {
+    const v = one(p, name);
+    if (v !== undefined) {
+      if (!/^\d+$/.test(v) || Number(v) < 1) {
+        throw new UsageError(`--${name} needs a whole number ≥ 1, not \`${v}\``);
+      }
+      limits[key] = Number(v);
+    }
+  }
   const output = one(p, 'output');
   const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0';
   const color = p.flags.has('color') || (!p.flags.has('no-color') && !output && !io.env.NO_COLOR && (io.stdoutIsTTY || forced));
@@ -143,6 +171,7 @@ function options(p: Parsed, io: Io): LintOptions {
     color,
     cache: p.flags.has('cache') ? caching().cachePath(location, io.cwd) : undefined,
     concurrency,
+    limits,
     paths: p.positionals,
   };
 }
@@ -160,6 +189,10 @@ export const LINT_OPTIONS = [
   { name: 'cache' },
   { name: 'cache-location', value: true },
   { name: 'concurrency', value: true },
+  { name: 'max-file-size', value: true },
+  { name: 'max-findings', value: true },
+  { name: 'max-alias-expansion', value: true },
+  { name: 'max-nesting-depth', value: true },
   { name: 'help', short: 'h' },
 ];
 
@@ -265,7 +298,7 @@ export function lint(argv: string[], io: Io): number | Promise<number> {
     return 0;
   }
   const o = options(p, io);
-  const settings: Partial<Settings> = { severity: o.severity };
+  const settings: Partial<Settings> = { severity: o.severity, ...(Object.keys(o.limits).length ? { limits: o.limits as Settings['limits'] } : {}) };
   const resolved = resolvePaths(o.paths, io.cwd);
   for (const problem of resolved.problems) {
     io.stderr(`ddr: ${problem}\n`);
