@@ -435,7 +435,15 @@ function signatureOf(design: Design, settings: Settings, active: Array<{ rule: R
 }
 
 const NONE: ReadonlySet<string> = new Set();
-const OP_SKIP: ReadonlySet<string> = new Set(['calls', 'description']);
+/**
+ * Of an operation, rules read across items only what makes it safe to repeat (type,
+ * idempotency, its non-retryable errors) and its name; its timeout, calls and the rest
+ * are read by rules of its own item. Editing them must not re-check the whole design.
+ */
+const OP_READ_ELSEWHERE: ReadonlySet<string> = new Set(['name', 'type', 'idempotency', 'errors']);
+const OP_SKIP: ReadonlySet<string> = {
+  has: (k: string) => !OP_READ_ELSEWHERE.has(k),
+} as ReadonlySet<string>;
 
 export function byPosition(a: Finding, b: Finding): number {
   return a.range[0] - b.range[0] || a.range[1] - b.range[1] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
