@@ -32,6 +32,10 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export interface StartOptions {
   /** The answer to workspace/configuration for section `ddr` (undefined: `{}`). */
   settings?: unknown;
+  /** Extra environment variables for the server process (e.g. DDR_TEST_THROWING_RULE=1). */
+  env?: Record<string, string>;
+  /** The `processId` sent in `initialize` (default: this process). */
+  processId?: number | null;
   workspaceFolders?: string[];
   /** Replaces parts of the default client capabilities. */
   capabilities?: ClientCapabilities;
@@ -103,7 +107,7 @@ export class LspClient {
   ) {}
 
   static async start(options: StartOptions = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, serverCommand(), { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, serverCommand(), { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...(options.env ?? {}) } });
     const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const c = new LspClient(child, conn);
     c.settings = options.settings === undefined ? {} : options.settings;
@@ -146,7 +150,7 @@ export class LspClient {
     }
     const folders = options.workspaceFolders ?? [];
     c.initializeResult = await conn.sendRequest('initialize', {
-      processId: process.pid,
+      processId: options.processId === undefined ? process.pid : options.processId,
       rootUri: folders[0] ? uriOf(folders[0]) : null,
       workspaceFolders: folders.length ? folders.map((f) => ({ uri: uriOf(f), name: path.basename(f) })) : null,
       capabilities: caps,

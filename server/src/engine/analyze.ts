@@ -683,6 +683,21 @@ export interface FixAllResult {
  * that fixes that touch neighbouring text never overlap. Stops when nothing changes.
  */
 export function fixAll(text: string, settings?: Partial<Settings> | null, maxPasses = 1000): FixAllResult {
+  const steps = fixAllSteps(text, settings, maxPasses);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) {
+      return r.value;
+    }
+  }
+}
+
+/**
+ * `fixAll` one step at a time: it yields after each fix it verifies (a re-analysis), so
+ * that a caller with an event loop (the language server) can let other work run between
+ * steps and stop when the request is cancelled.
+ */
+export function* fixAllSteps(text: string, settings?: Partial<Settings> | null, maxPasses = 1000): Generator<void, FixAllResult> {
   let analysis = analyze(text, settings);
   const applied: FixAllResult['applied'] = [];
   const declined = new Set<string>();
@@ -694,6 +709,7 @@ export function fixAll(text: string, settings?: Partial<Settings> | null, maxPas
         continue;
       }
       const fixes = fixesFor(analysis, f).filter((x) => x.safe !== false);
+      yield;
       const chosen = fixes.length === 1 ? fixes[0] : fixes.find((x) => x.preferred);
       if (!chosen) {
         declined.add(findingKey(f) + f.message);

@@ -3,16 +3,19 @@
 // RULE"; and the source action "Fix all auto-fixable findings". Every edit is a versioned
 // TextDocumentEdit, so that a client refuses an edit computed on an older version.
 import {
+  CancellationToken,
   CodeAction,
   CodeActionKind,
   CodeActionParams,
   Command,
   Diagnostic,
+  LSPErrorCodes,
   OptionalVersionedTextDocumentIdentifier,
+  ResponseError,
   TextEdit as LspTextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { Analysis, fixAll, fixesFor } from '../engine/analyze';
+import { Analysis, fixAll, fixAllSteps, fixesFor } from '../engine/analyze';
 import { LineMap } from '../engine/positions';
 import type { Finding, Fix, TextEdit } from '../engine/types';
 import { DiagnosticData, lineMapOf, SOURCE, toLspRange } from './diagnostics';
@@ -112,7 +115,7 @@ export function waiverEdit(text: string, map: LineMap, f: Finding): { edit: Text
   return { edit: { range: [start, start], newText: indent + comment + eol }, cursor: { line, character: indent.length + comment.length } };
 }
 
-export function onCodeAction(documents: Documents, params: CodeActionParams, features: ClientFeatures): CodeAction[] {
+export function onCodeAction(documents: Documents, params: CodeActionParams, features: ClientFeatures, token?: CancellationToken): CodeAction[] | Promise<CodeAction[]> {
   const uri = params.textDocument.uri;
   const cur = documents.analysisOf(uri);
   if (!cur || !analysedFully(cur.analysis)) {
@@ -165,10 +168,7 @@ export function onCodeAction(documents: Documents, params: CodeActionParams, fea
     if (features.resolveEdit && !explicit) {
       actions.push(action);
     } else {
-      const edit = fixAllEdit(a, uri, version, features.documentChanges);
-      if (edit) {
-        actions.push({ ...action, edit });
-      }
+      return fixAllEditCancellable(a, uri, version, features.documentChanges, token).then((edit) => (edit ? [...actions, { ...action, edit }] : actions));
     }
   }
   return actions;
@@ -184,6 +184,10 @@ export function fixAllEdit(a: Analysis, uri: string, version: number | null, doc
     fixed = fixAll(a.text, a.settings).text;
     fixAllCache.set(a, fixed);
   }
+  return fixAllEditOf(a, fixed, uri, version, documentChanges);
+}
+
+function fixAllEditOf(a: Analysis, fixed: string, uri: string, version: number | null, documentChanges: boolean): WorkspaceEdit | undefined {
   if (fixed === a.text) {
     return undefined;
   }
@@ -191,7 +195,42 @@ export function fixAllEdit(a: Analysis, uri: string, version: number | null, doc
   return workspaceEdit(uri, version, toLspEdits(lineMapOf(a), [e]), documentChanges);
 }
 
-export function onCodeActionResolve(documents: Documents, action: CodeAction, features: ClientFeatures): CodeAction {
+/**
+ * `fixAllEdit` for a request that may be cancelled: a design with hundreds of fixes takes
+ * seconds, so the work gives the event loop a turn every few milliseconds (other requests
+ * and the cancellation are read meanwhile) and ends with RequestCancelled when asked to.
+ */
+export async function fixAllEditCancellable(
+  a: Analysis,
+  uri: string,
+  version: number | null,
+  documentChanges: boolean,
+  token?: CancellationToken,
+): Promise<WorkspaceEdit | undefined> {
+  let fixed = fixAllCache.get(a);
+  if (fixed === undefined) {
+    const steps = fixAllSteps(a.text, a.settings);
+    let turn = Date.now();
+    for (;;) {
+      if (token?.isCancellationRequested) {
+        throw new ResponseError(LSPErrorCodes.RequestCancelled, 'fix all was cancelled');
+      }
+      const r = steps.next();
+      if (r.done) {
+        fixed = r.value.text;
+        break;
+      }
+      if (Date.now() - turn > 10) {
+        await new Promise((resolve) => setImmediate(resolve));
+        turn = Date.now();
+      }
+    }
+    fixAllCache.set(a, fixed);
+  }
+  return fixAllEditOf(a, fixed, uri, version, documentChanges);
+}
+
+export async function onCodeActionResolve(documents: Documents, action: CodeAction, features: ClientFeatures, token?: CancellationToken): Promise<CodeAction> {
   const data = action.data as { uri?: string; version?: number } | undefined;
   if (action.kind !== FIX_ALL_KIND || !data?.uri) {
     return action;
@@ -200,6 +239,6 @@ export function onCodeActionResolve(documents: Documents, action: CodeAction, fe
   if (!cur || cur.version !== data.version) {
     return action; // computed for another version: no edit rather than a wrong one
   }
-  const edit = fixAllEdit(cur.analysis, data.uri, cur.version, features.documentChanges);
+  const edit = await fixAllEditCancellable(cur.analysis, data.uri, cur.version, features.documentChanges, token);
   return edit ? { ...action, edit } : action;
 }

@@ -1,6 +1,8 @@
 // The language server: `ddr lsp --stdio` (any LSP editor), `--node-ipc` (the VS Code
 // client), `--socket=N` or `--pipe=NAME`. Nothing starts on import: `startServer` does.
 import {
+  CancellationToken,
+  CodeAction,
   CodeActionKind,
   Connection,
   createConnection,
@@ -13,6 +15,7 @@ import {
   InitializeParams,
   InitializeResult,
   IPCMessageReader,
+  LSPErrorCodes,
   IPCMessageWriter,
   ProposedFeatures,
   ResponseError,
@@ -20,12 +23,13 @@ import {
   WatchKind,
 } from 'vscode-languageserver/node';
 import { checklistEdits } from '../engine/checklist';
-import { ClientFeatures, COMMANDS, FIX_ALL_KIND, fixAllEdit, onCodeAction, onCodeActionResolve, workspaceEdit } from './codeActions';
+import { ClientFeatures, COMMANDS, FIX_ALL_KIND, fixAllEditCancellable, onCodeAction, onCodeActionResolve, workspaceEdit } from './codeActions';
 import { onCompletion, TRIGGER_CHARACTERS } from './completion';
 import { docsTarget, lineMapOf, PACKAGE_ROOT, toLspRange } from './diagnostics';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Documents } from './documents';
+import { FramingGuard } from './framing';
 import { onHover } from './hover';
 import { SettingsStore } from './settings';
 import { onDefinition, onDocumentSymbol, onPrepareRename, onReferences, onRename } from './symbols';
@@ -58,8 +62,12 @@ export function parseTransport(argv: string[]): Transport | undefined {
 
 function connect(t: Transport): Connection {
   switch (t.kind) {
-    case 'stdio':
-      return createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+    case 'stdio': {
+      // Only whole, well-framed messages reach the reader (framing.ts): junk between
+      // messages costs one message, not the session.
+      const guard = new FramingGuard((bytes, why) => process.stderr.write(`ddr lsp: dropped ${bytes} bytes of input: ${why}\n`));
+      return createConnection(ProposedFeatures.all, process.stdin.pipe(guard), process.stdout);
+    }
     case 'ipc':
       return createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
     case 'socket': {
@@ -185,31 +193,34 @@ export function serve(connection: Connection): void {
     void workspace.filesChanged(params.changes).catch((e) => log.error(`re-reading changed files failed: ${String(e)}`));
   });
 
+  // Every request handler: a request cancelled while it waited in the queue is answered
+  // RequestCancelled without running (editors cancel hovers and code actions as the cursor
+  // moves); a failure is logged and answered with an empty result, never a crash.
   const safe =
-    <P, R>(name: string, fallback: R, f: (p: P) => R) =>
-    (p: P): R => {
-      try {
-        return f(p);
-      } catch (e) {
+    <P, R>(name: string, fallback: R | ((p: P) => R), f: (p: P, token: CancellationToken) => R | Promise<R>) =>
+    (p: P, token: CancellationToken): R | Promise<R> => {
+      if (token?.isCancellationRequested) {
+        throw new ResponseError(LSPErrorCodes.RequestCancelled, `${name} was cancelled`);
+      }
+      const fail = (e: unknown): R => {
         if (e instanceof ResponseError) {
           throw e;
         }
         log.error(`${name} failed: ${(e as Error)?.stack ?? String(e)}`);
-        return fallback;
+        return typeof fallback === 'function' ? (fallback as (p: P) => R)(p) : fallback;
+      };
+      try {
+        const r = f(p, token);
+        return r instanceof Promise ? r.catch(fail) : r;
+      } catch (e) {
+        return fail(e);
       }
     };
 
   connection.onHover(safe('hover', null, (p) => onHover(documents, p)));
   connection.onCompletion(safe('completion', { isIncomplete: false, items: [] }, (p) => onCompletion(documents, p)));
-  connection.onCodeAction(safe('codeAction', [], (p) => onCodeAction(documents, p, features)));
-  connection.onCodeActionResolve((action) => {
-    try {
-      return onCodeActionResolve(documents, action, features);
-    } catch (e) {
-      log.error(`codeAction/resolve failed: ${(e as Error)?.stack ?? String(e)}`);
-      return action;
-    }
-  });
+  connection.onCodeAction(safe('codeAction', [], (p, token) => onCodeAction(documents, p, features, token)));
+  connection.onCodeActionResolve(safe('codeAction/resolve', (action: CodeAction) => action, (action, token) => onCodeActionResolve(documents, action, features, token)));
   connection.onDocumentSymbol(safe('documentSymbol', [], (p) => onDocumentSymbol(documents, p.textDocument.uri, hierarchicalSymbols)));
   connection.onDefinition(safe('definition', null, (p) => onDefinition(documents, p)));
   connection.onReferences(safe('references', null, (p) => onReferences(documents, p)));
@@ -225,7 +236,7 @@ export function serve(connection: Connection): void {
     }
   });
 
-  connection.onExecuteCommand(async (params: ExecuteCommandParams) => {
+  connection.onExecuteCommand(async (params: ExecuteCommandParams, token: CancellationToken) => {
     const args = params.arguments ?? [];
     const obj = (args[0] && typeof args[0] === 'object' ? args[0] : {}) as Record<string, unknown>;
     const uri = (typeof args[0] === 'string' ? args[0] : obj.uri) as string | undefined;
@@ -238,7 +249,7 @@ export function serve(connection: Connection): void {
         if (!cur) {
           throw new ResponseError(ErrorCodes.InvalidParams, `unknown design ${uri}`);
         }
-        const edit = fixAllEdit(cur.analysis, uri, cur.version, true);
+        const edit = await fixAllEditCancellable(cur.analysis, uri, cur.version, true, token);
         if (!edit) {
           return { applied: false, reason: 'nothing to fix' };
         }
