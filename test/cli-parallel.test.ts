@@ -253,20 +253,20 @@ suite('analyseInThreads', () => {
     }
   });
 
-  test('autoThreads: one thread for few or small files, otherwise a worker per idle core but one, at most one per 4 files', () => {
+  test('autoThreads: one thread for few or small files, otherwise a worker per idle core but two, at most one per 4 files', () => {
     const big = (n: number) => Array.from({ length: n }, (_, i): Job => ({ file: `/f${i}`, raw: new Uint8Array(Math.ceil(MIN_BYTES / MIN_FILES)), text: '' }));
     const small = (n: number) => Array.from({ length: n }, (_, i): Job => ({ file: `/f${i}`, raw: new Uint8Array(100), text: '' }));
     assert.equal(autoThreads(big(MIN_FILES - 1), 8, 0), 1, 'few files');
     assert.equal(autoThreads(small(1000), 8, 0), 1, 'small files');
     assert.equal(autoThreads(big(100), 1, 0), 1, 'one core');
-    assert.equal(autoThreads(big(100), 2, 0), 2, 'two idle cores: one worker beside the main thread');
+    assert.equal(autoThreads(big(100), 2, 0), 1, 'two cores: a worker does not pay');
+    assert.equal(autoThreads(big(100), 4, 0), 3, 'four idle cores: two workers');
+    assert.equal(autoThreads(big(100), 4, 1), 2, 'four cores, one busy: one worker');
     assert.equal(autoThreads(big(MIN_FILES), 8, 0), 3, '8 files: 2 workers');
     assert.equal(autoThreads(big(12), 8, 0), 4, '12 files: 3 workers');
-    assert.equal(autoThreads(big(100), 8, 0), 8, '100 files on 8 idle cores: 7 workers');
-    assert.equal(autoThreads(big(100), 8, 4.2), 4, 'load 4.2 on 8 cores: 3 workers on the idle cores but one');
-    assert.equal(autoThreads(big(100), 2, 0.4), 2, 'two cores, nearly idle');
-    assert.equal(autoThreads(big(100), 2, 0.6), 1, 'two cores, one of them busy');
-    assert.equal(autoThreads(big(100), 2, 6), 1, 'a busy machine');
+    assert.equal(autoThreads(big(100), 8, 0), 7, '100 files on 8 idle cores: 6 workers');
+    assert.equal(autoThreads(big(100), 8, 4.2), 3, 'load 4.2 on 8 cores: 2 workers');
+    assert.equal(autoThreads(big(100), 8, 9), 1, 'a busy machine');
   });
 });
 

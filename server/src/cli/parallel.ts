@@ -40,17 +40,18 @@ export const MIN_BYTES = 1024 * 1024;
 
 /**
  * Threads for `--concurrency auto`, the main thread included: 1 (no worker) for few or
- * small files; otherwise one worker per core but one, at most one per 4 files, and only on
- * cores the 1-minute load average leaves idle. A worker's extra CPU only pays on an idle
- * core: on a busy machine (measured: load 4 on 2 cores) two threads took 30–50% longer
- * than one. (Like `make -l`; where the load average is not kept, as on Windows, it is 0.)
+ * small files; otherwise at most one worker per 4 files, and one per idle core but two
+ * (the 1-minute load average tells how many are idle; like `make -l`): the main thread
+ * keeps one, and V8's own compiler and GC threads, busier with every isolate, need the
+ * other. Measured on 2 cores, a worker never paid: two threads took 30–80% longer than one,
+ * whatever the load. (Where the load average is not kept, as on Windows, it reads 0.)
  */
 export function autoThreads(jobs: readonly Job[], cores = os.availableParallelism(), load = os.loadavg()[0]): number {
   const bytes = jobs.reduce((n, j) => n + j.raw.length, 0);
   if (jobs.length < MIN_FILES || bytes < MIN_BYTES) {
     return 1;
   }
-  const workers = Math.min(cores - 1, Math.floor(jobs.length / 4), Math.round(cores - load) - 1);
+  const workers = Math.min(cores - 1, Math.floor(jobs.length / 4), Math.round(cores - load) - 2);
   return 1 + Math.max(0, workers);
 }
 
