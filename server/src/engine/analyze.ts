@@ -136,7 +136,9 @@ function analyzeText(
     model?.clear();
     return tooLarge(text, settings);
   }
-  let parsed = chunks?.parse(text);
+  // Chunks deeper than the limit are left to the full parse, which reports them.
+  let parsed = chunks?.parse(text, settings.limits.maxNestingDepth);
+  const fromChunks = !!parsed;
   if (!parsed) {
     // Nothing of an earlier full parse is reused: its nodes are new objects.
     model?.clear();
@@ -145,7 +147,7 @@ function analyzeText(
   const aliasBomb = parsed.problems.some((p) => p.code === 'ALIAS_BOMB');
   // Text too deep even to compose is reported by the parser (parse.ts, MAX_PARSE_DEPTH).
   const tooDeepToParse = parsed.problems.find((p) => p.code === 'TOO_DEEP')?.range;
-  const tooDeep = !aliasBomb && (tooDeepToParse ?? depthExceeds(parsed, settings.limits.maxNestingDepth));
+  const tooDeep = !aliasBomb && !fromChunks && (tooDeepToParse ?? depthExceeds(parsed, settings.limits.maxNestingDepth));
   if (tooDeep && !tooDeepToParse) {
     parsed.problems.push({ range: tooDeep, code: 'TOO_DEEP', message: `nesting deeper than ${settings.limits.maxNestingDepth} levels (setting limits.maxNestingDepth); the design is not analysed` });
   }
@@ -417,14 +419,23 @@ function signatureOf(design: Design, settings: Settings, active: Array<{ rule: R
     }
     return out;
   };
+  // An element reused by the ModelCache has the same text, so the same facts: computed once.
+  const cached = (el: Element, skip: ReadonlySet<string>): string => {
+    let f = FACTS.get(el);
+    if (f === undefined) {
+      f = facts(el, skip);
+      FACTS.set(el, f);
+    }
+    return f;
+  };
   for (const r of design.requirements) {
-    parts.push('R' + facts(r, NONE));
+    parts.push('R' + cached(r, NONE));
   }
   for (const s of design.services) {
     parts.push('S' + (s.name ?? ''));
   }
   for (const op of design.operations) {
-    parts.push('O' + (op.service?.name ?? '') + '.' + facts(op, OP_SKIP));
+    parts.push('O' + (op.service?.name ?? '') + '.' + cached(op, OP_SKIP));
   }
   for (const list of [design.channels, design.data, design.workflows]) {
     for (const e of list) {
@@ -435,6 +446,7 @@ function signatureOf(design: Design, settings: Settings, active: Array<{ rule: R
 }
 
 const NONE: ReadonlySet<string> = new Set();
+const FACTS = new WeakMap<Element, string>();
 /**
  * Of an operation, rules read across items only what makes it safe to repeat (type,
  * idempotency, its non-retryable errors) and its name; its timeout, calls and the rest

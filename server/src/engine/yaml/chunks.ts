@@ -27,6 +27,8 @@ interface ChunkParse {
   comments: Comment[];
   /** The offset its nodes are currently shifted to. */
   base: number;
+  /** How deep its collections nest, counted as in the whole document (the root mapping is 0). */
+  depth: number;
 }
 
 interface Chunk {
@@ -53,7 +55,7 @@ export class ChunkCache {
    * The parse of `text` from chunks, or undefined where only a full parse is exact.
    * Chunks of the previous call that are unchanged are reused.
    */
-  parse(text: string): ParsedYaml | undefined {
+  parse(text: string, maxNestingDepth = Infinity): ParsedYaml | undefined {
     // A lone CR is a line break to the chunker's line starts but not to `yaml`'s lexer
     // (`# c\rkey: v` is one comment there): such text is parsed whole.
     if (text.includes('&') || /^(?:---|\.\.\.|%)/m.test(text) || text.includes('\t') || /\r(?!\n)/.test(text)) {
@@ -94,7 +96,8 @@ export class ChunkCache {
       } else {
         this.lastParsed++;
         p = parseChunk(src, c);
-        if (!p) {
+        if (!p || p.depth > maxNestingDepth) {
+          // Too deep, or unreadable alone: the full parse reports it.
           this.clear();
           return undefined;
         }
@@ -104,6 +107,10 @@ export class ChunkCache {
           p.seqRange = [p.seqRange[0] + c.start, p.seqRange[1] + c.start, p.seqRange[2] + c.start];
         }
         p.base = c.start;
+      }
+      if (p.depth > maxNestingDepth) {
+        this.clear();
+        return undefined;
       }
       used.add(p);
       lastChunk = p;
@@ -237,6 +244,11 @@ function parseChunk(src: string, c: Chunk): ChunkParse | undefined {
   for (const t of parser.parse(src)) {
     tokens.push(t);
   }
+  // Composing is recursive: measure the nesting on the tokens first, as parse.ts does.
+  const depth = nestingDepth(tokens, 400);
+  if (depth === undefined) {
+    return undefined;
+  }
   if (collectionDeeperThan(tokens, MAX_PARSE_DEPTH) !== undefined) {
     return undefined; // too deep to compose: the full parse reports it
   }
@@ -256,13 +268,45 @@ function parseChunk(src: string, c: Chunk): ChunkParse | undefined {
     if (c.list && !(pair.value === null || (isScalar(pair.value) && pair.value.value === null))) {
       return undefined;
     }
-    return { node: pair, comments, base: 0, outer: [...(contents.range as [number, number, number])] };
+    return { node: pair, comments, base: 0, outer: [...(contents.range as [number, number, number])], depth };
   }
   if (!isSeq(contents) || contents.items.length !== 1 || contents.flow) {
     return undefined;
   }
   const r = contents.range as [number, number, number];
-  return { node: contents.items[0], seqRange: [r[0], r[1], r[2]], comments, base: 0, outer: [r[0], r[1], r[2]] };
+  // An item's mapping sits two levels below the root (root mapping, list, item): its own
+  // list is level 0 here, so the item's depth in the document is one more.
+  return { node: contents.items[0], seqRange: [r[0], r[1], r[2]], comments, base: 0, outer: [r[0], r[1], r[2]], depth: depth + 1 };
+}
+
+/**
+ * How deep collections nest in CST tokens (the chunk's root collection is 0), without
+ * recursion; undefined past `cap`, where the chunk is left to the full parse.
+ */
+function nestingDepth(tokens: readonly unknown[], cap: number): number | undefined {
+  let max = 0;
+  const stack: Array<[unknown, number]> = tokens.map((t) => [t, 0]);
+  while (stack.length) {
+    const [t, d] = stack.pop()!;
+    if (!t || typeof t !== 'object') {
+      continue;
+    }
+    const tok = t as { type?: string; value?: unknown; items?: Array<{ key?: unknown; value?: unknown }> };
+    if (tok.type === 'document') {
+      stack.push([tok.value, d]);
+    } else if (tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection') {
+      if (d > cap) {
+        return undefined;
+      }
+      if (d > max) {
+        max = d;
+      }
+      for (const it of tok.items ?? []) {
+        stack.push([it.key, d + 1], [it.value, d + 1]);
+      }
+    }
+  }
+  return max;
 }
 
 function shiftRange(r: number[], delta: number): void {

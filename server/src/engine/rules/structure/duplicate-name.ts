@@ -26,8 +26,18 @@ export const duplicateName = defineRule({
       ['data', d.data, 'name'],
       ['workflow', d.workflows, 'name'],
     ];
+    // Operations are compared within their service: grouped in one pass.
+    const perService = new Map<Element, Element[]>();
+    for (const o of d.operations) {
+      const list = perService.get(o.service);
+      if (list) {
+        list.push(o);
+      } else {
+        perService.set(o.service, [o]);
+      }
+    }
     for (const s of d.services) {
-      groups.push(['operation', d.operations.filter((o) => o.service === s), 'name']);
+      groups.push(['operation', perService.get(s) ?? [], 'name']);
     }
     for (const [what, els, key] of groups) {
       const first = new Map<string, Element>();
