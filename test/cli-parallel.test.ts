@@ -128,6 +128,13 @@ suite('ddr lint on many files', () => {
     compare(['--quiet', '--rule', 'RTY006=error'], '2');
     // What auto picks depends on the machine's cores and load (unit-tested below); the output never does.
     compare([], 'auto');
+    // Outcomes from workers go into the cache like the main thread's.
+    const cached = ddr(['lint', '--cache', '--concurrency', '3', '--format', 'json'], dir);
+    assert.ok(new Set(cached.threads).size >= 2, 'workers analysed some files for the cache');
+    const again = ddr(['lint', '--cache', '--format', 'json'], dir);
+    assert.deepEqual(again.threads, [], 'the second run analyses nothing');
+    assert.equal(again.stdout, ddr(['lint', '--format', 'json', '--concurrency', 'off'], dir).stdout);
+    assert.equal(cached.stdout, again.stdout);
     // The run has something to show: errors, warnings, infos, a YAML error, and the unreadable link.
     const one = ddr(['lint', '--concurrency', 'off'], dir);
     assert.equal(one.code, 2);

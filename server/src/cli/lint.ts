@@ -4,7 +4,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis } from '../engine/analyze';
-import { LineMap } from '../engine/positions';
 import type { Settings } from '../engine/rule';
 import type { Severity } from '../engine/types';
 import { closest, plural } from '../engine/text';
@@ -26,6 +25,7 @@ const registry = () => require('../engine/registry') as typeof import('../engine
 const analyser = () => require('./analyseFile') as typeof import('./analyseFile');
 const parallel = () => require('./parallel') as typeof import('./parallel');
 const caching = () => require('./cache') as typeof import('./cache');
+const lineMap = (text: string, lineStarts?: number[]): Locator => new (require('../engine/positions') as typeof import('../engine/positions')).LineMap(text, lineStarts);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export const LINT_USAGE = `Usage: ddr lint [options] [paths...]
@@ -48,7 +48,7 @@ Options:
   --cache-location <p>  the cache file, or a folder to put .ddrcache in
                         (default: .ddrcache in the current folder)
   --concurrency <n>     threads that analyse files: a number, off (one), or auto
-                        (default: one per idle core when there are many files)
+                        (default: worker threads on idle cores, for many files)
   --color, --no-color   force colour on or off (default: on when stdout is a terminal)
   --max-file-size <n>   analyse no file larger than n characters (default 4194304)
   --max-findings <n>    report at most n findings per file, then one that counts
@@ -327,7 +327,7 @@ export function lint(argv: string[], io: Io): number | Promise<number> {
         if (hit) {
           const raw = e.raw;
           e.outcome = hit.outcome;
-          e.map = new CachedPositions(hit.positions, () => new LineMap(decode(raw).text));
+          e.map = new CachedPositions(hit.positions, () => lineMap(decode(raw).text));
         }
       }
     }
@@ -341,7 +341,7 @@ export function lint(argv: string[], io: Io): number | Promise<number> {
   const finish = (outcomes: Outcome[]): number => {
     todo.forEach((e, i) => {
       e.outcome = outcomes[i];
-      e.map = new LineMap(e.read!.text, outcomes[i].lineStarts);
+      e.map = lineMap(e.read!.text, outcomes[i].lineStarts);
       cache?.set(e.abs, e.hash!, outcomes[i], e.map);
     });
     return report(run, entries, cache);
@@ -405,7 +405,7 @@ function lintAndFix(run: Run, entries: Entry[]): number {
       }
     }
     e.outcome = outcomeOf(analysis);
-    e.map = new LineMap(analysis.text, e.outcome.lineStarts);
+    e.map = lineMap(analysis.text, e.outcome.lineStarts);
     reportRuleErrors(run, e);
   }
   if (o.dryRun) {
