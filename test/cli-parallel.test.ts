@@ -138,7 +138,7 @@ suite('ddr lint on many files', () => {
     // The run has something to show: errors, warnings, infos, a YAML error, and the unreadable link.
     const one = ddr(['lint', '--concurrency', 'off'], dir);
     assert.equal(one.code, 2);
-    assert.equal(one.stderr, 'ddr: dangling.design.yaml: no such file or directory\n');
+    assert.equal(one.stderr, 'ddr: bytes.design.yaml: not valid UTF-8 (line 3, column 6): read with U+FFFD for the invalid bytes\nddr: dangling.design.yaml: no such file or directory\n');
     for (const id of ['DSN001', 'DSN002', 'DSN005', 'DLV001', 'RTY006', 'ORD006']) {
       assert.match(one.stdout, new RegExp(`  ${id}  `), `${id} among the findings`);
     }

@@ -405,7 +405,11 @@ suite('ddr lint --fix', () => {
     const bytes = Buffer.concat([Buffer.from('design: shop\ndsl: 1\ndescr'), Buffer.from([0xff]), Buffer.from('ption: x\n')]);
     const dir = tempDir({ 'u.design.yaml': bytes });
     const r = ddr(['lint', '--fix'], dir);
-    assert.equal(r.stderr, 'ddr: u.design.yaml: not fixed: the file is not valid UTF-8, and writing it would replace the invalid bytes\n');
+    assert.equal(
+      r.stderr,
+      'ddr: u.design.yaml: not valid UTF-8 (line 3, column 6): read with U+FFFD for the invalid bytes\n' +
+        'ddr: u.design.yaml: not fixed: the file is not valid UTF-8, and writing it would replace the invalid bytes\n',
+    );
     assert.ok(fs.readFileSync(path.join(dir, 'u.design.yaml')).equals(bytes));
   });
 

@@ -26,6 +26,9 @@ export function hasGlob(p: string): boolean {
  */
 export function resolvePaths(args: string[], cwd: string): Resolved {
   const found = new Set<string>();
+  // Files reached through a symbolic link (or named, or globbed): the same file may be
+  // reached by another path too, and is linted (and fixed) once.
+  const linked = new Set<string>();
   const problems: string[] = [];
   const inputs = args.length ? args : ['.'];
   for (const arg of inputs) {
@@ -34,6 +37,7 @@ export function resolvePaths(args: string[], cwd: string): Resolved {
       const matched = glob(arg, cwd, problems);
       for (const m of matched) {
         found.add(m);
+        linked.add(m);
       }
       if (!matched.length && found.size === before) {
         problems.push(`no files match \`${arg}\``);
@@ -49,12 +53,52 @@ export function resolvePaths(args: string[], cwd: string): Resolved {
       continue;
     }
     if (st.isDirectory()) {
-      walk(abs, (f) => DESIGN_FILE.test(f) && found.add(f), problems, cwd);
+      walk(
+        abs,
+        (f, viaLink) => {
+          if (DESIGN_FILE.test(f)) {
+            found.add(f);
+            if (viaLink) {
+              linked.add(f);
+            }
+          }
+        },
+        problems,
+        cwd,
+      );
     } else {
       found.add(abs);
+      linked.add(abs);
     }
   }
-  return { files: [...found].sort(), problems };
+  return { files: onePathPerFile(found, linked), problems };
+}
+
+/**
+ * One path per file: a file reached by two paths (a symlinked folder looping back, a link
+ * beside its target) was linted twice, and --fix wrote it twice. Only paths through a link
+ * need their real path; a direct path wins, else the shortest.
+ */
+function onePathPerFile(found: Set<string>, linked: Set<string>): string[] {
+  if (!linked.size) {
+    return [...found].sort();
+  }
+  const byReal = new Map<string, string>();
+  const order = [...found].sort((a, b) => Number(linked.has(a)) - Number(linked.has(b)) || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  for (const f of order) {
+    let real = f;
+    if (linked.has(f)) {
+      try {
+        real = fs.realpathSync.native(f);
+      } catch {
+        // A dangling link: it stays, and reading it fails visibly.
+      }
+    }
+    if (!byReal.has(real)) {
+      byReal.set(real, f);
+    }
+  }
+  return [...byReal.values()].sort();
 }
 
 /** A short, stack-free reason for a failed file operation. */
@@ -74,8 +118,22 @@ export function reason(e: unknown): string {
       return 'not a directory';
     case 'ENOTFILE':
       return 'not a regular file';
-    default:
-      return code ? code.toLowerCase() : String((e as Error)?.message ?? e);
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
+    case 'ETOOBIG':
+      return String((e as Error).message);
+    case 'ERR_FS_FILE_TOO_LARGE':
+      return 'too large to read (over 2 GB)';
+    default: {
+      // Node's own words without the code and the system call: `EBUSY: resource busy or locked, open 'x'`.
+      const m = /^[A-Z][A-Z_]+: ([^,]+)/.exec(String((e as Error)?.message ?? ''));
+      return m ? m[1] : code ? code.toLowerCase() : String((e as Error)?.message ?? e);
+    }
   }
 }
 
@@ -85,7 +143,14 @@ export function reason(e: unknown): string {
  * folders are followed once: a folder whose real path was already visited is skipped, so
  * a link to an ancestor ends the walk instead of looping.
  */
-export function walk(root: string, onFile: (abs: string) => unknown, problems: string[], cwd: string, seen = new Set<string>()): void {
+export function walk(
+  root: string,
+  onFile: (abs: string, viaLink: boolean) => unknown,
+  problems: string[],
+  cwd: string,
+  seen = new Set<string>(),
+  viaLink = false,
+): void {
   let real: string;
   try {
     real = fs.realpathSync(root);
@@ -93,6 +158,8 @@ export function walk(root: string, onFile: (abs: string) => unknown, problems: s
     problems.push(`${display(root, cwd)}: ${reason(e)}`);
     return;
   }
+  // Whether the paths below pass through a symbolic link (onFile is told, for duplicates).
+  const linked = viaLink || real !== root;
   if (seen.has(real)) {
     return;
   }
@@ -109,7 +176,7 @@ export function walk(root: string, onFile: (abs: string) => unknown, problems: s
     const abs = child(root, ent.name);
     if (ent.isDirectory()) {
       if (!SKIPPED_DIRS.has(ent.name)) {
-        walk(abs, onFile, problems, cwd, seen);
+        walk(abs, onFile, problems, cwd, seen, linked);
       }
     } else if (ent.isSymbolicLink()) {
       let st: fs.Stats | undefined;
@@ -120,13 +187,13 @@ export function walk(root: string, onFile: (abs: string) => unknown, problems: s
       }
       if (st?.isDirectory()) {
         if (!SKIPPED_DIRS.has(ent.name)) {
-          walk(abs, onFile, problems, cwd, seen);
+          walk(abs, onFile, problems, cwd, seen, true);
         }
       } else {
-        onFile(abs);
+        onFile(abs, true);
       }
     } else if (ent.isFile()) {
-      onFile(abs);
+      onFile(abs, linked);
     }
   }
 }

@@ -1,10 +1,11 @@
 // `ddr lint`: resolve paths, analyse each file, optionally fix it, print in one format,
 // and exit 0 (clean), 1 (error findings or too many warnings) or 2 (usage error, or a
 // file that could not be read or written). One unreadable file never stops the others.
+import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis } from '../engine/analyze';
-import type { Settings } from '../engine/rule';
+import { defaultSettings, Settings } from '../engine/rule';
 import type { Severity } from '../engine/types';
 import { closest, plural } from '../engine/text';
 import type { Outcome } from './analyseFile';
@@ -208,11 +209,18 @@ interface Read {
  * are read. The file is opened without blocking (opening a FIFO waits for a writer) and
  * checked on its descriptor, which also spares a second lookup of its path.
  */
-export function readBytes(abs: string): Buffer {
+export function readBytes(abs: string, maxChars = Infinity): Buffer {
   const fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
-    if (!fs.fstatSync(fd).isFile()) {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) {
       throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
+    }
+    // A UTF-8 byte makes at most one UTF-16 unit and 3 bytes at least one: a file of more
+    // than 3 bytes per allowed character is over --max-file-size whatever it holds. Read
+    // whole, a 700 MB file ended the run ("Cannot create a string longer than …").
+    if (st.size > 3 * maxChars) {
+      throw Object.assign(new Error(`not read: ${megabytes(st.size)}, far over the limit of ${maxChars} characters (--max-file-size)`), { code: 'ETOOBIG' });
     }
     return fs.readFileSync(fd);
   } finally {
@@ -236,9 +244,60 @@ export function decode(raw: Buffer): Read {
   return { raw, text, bom, utf8 };
 }
 
+function megabytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`;
+}
+
 /** Reads a design file as text. */
-export function readDesign(abs: string): Read {
-  return decode(readBytes(abs));
+export function readDesign(abs: string, maxChars = Infinity): Read {
+  return decode(readBytes(abs, maxChars));
+}
+
+/**
+ * Where a file stops being UTF-8, for the one line that says so (its text is read with
+ * U+FFFD for the invalid bytes), or undefined when it is valid.
+ */
+export function utf8Problem(raw: Buffer): string | undefined {
+  if (isUtf8(raw)) {
+    return undefined;
+  }
+  const at = firstInvalidUtf8(raw);
+  const lineStart = raw.lastIndexOf(0x0a, at - 1) + 1;
+  let line = 1;
+  for (let i = 0; i < lineStart; i++) {
+    line += raw[i] === 0x0a ? 1 : 0;
+  }
+  const column = new TextDecoder('utf-8').decode(raw.subarray(lineStart, at)).length + 1;
+  return `not valid UTF-8 (line ${line}, column ${column}): read with U+FFFD for the invalid bytes`;
+}
+
+/** The offset of the first byte that does not start a well-formed UTF-8 sequence. */
+function firstInvalidUtf8(b: Buffer): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (!n) {
+      return i;
+    }
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) {
+        return i;
+      }
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < [0, 0x80, 0x800, 0x10000][n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return i;
+    }
+    i += n + 1;
+  }
+  return b.length;
 }
 
 /**
@@ -309,9 +368,10 @@ export function lint(argv: string[], io: Io): number | Promise<number> {
     // Fixes are applied one file at a time, never from the cache.
     return lintAndFix(run, entries);
   }
+  const maxChars = settings.limits?.maxFileSize ?? defaultSettings.limits.maxFileSize;
   for (const e of entries) {
     try {
-      e.raw = readBytes(e.abs);
+      e.raw = readBytes(e.abs, maxChars);
     } catch (err) {
       e.problem = reason(err);
     }
@@ -375,13 +435,16 @@ function lintAndFix(run: Run, entries: Entry[]): number {
   for (const e of entries) {
     let read: Read;
     try {
-      read = readDesign(e.abs);
+      read = readDesign(e.abs, settings.limits?.maxFileSize ?? defaultSettings.limits.maxFileSize);
     } catch (err) {
       io.stderr(`ddr: ${e.file}: ${reason(err)}\n`);
       run.failed = true;
       continue;
     }
     e.read = read;
+    if (!read.utf8) {
+      io.stderr(`ddr: ${e.file}: ${utf8Problem(read.raw)}\n`);
+    }
     let analysis: Analysis;
     const fixed = fixAll(read.text, settings);
     analysis = fixed.analysis;
@@ -430,6 +493,10 @@ function report(run: Run, entries: Entry[], cache: LintCache | undefined): numbe
     if (e.problem !== undefined) {
       run.io.stderr(`ddr: ${e.file}: ${e.problem}\n`);
       run.failed = true;
+    }
+    const notUtf8 = e.raw && utf8Problem(e.raw);
+    if (notUtf8) {
+      run.io.stderr(`ddr: ${e.file}: ${notUtf8}\n`);
     }
     reportRuleErrors(run, e);
   }
