@@ -310,6 +310,8 @@ function child(dir: string, name: string): string {
 
 /** A path as the CLI prints it: relative to cwd, with `/`. */
 export function display(abs: string, cwd: string): string {
-  const rel = path.relative(cwd, abs) || path.basename(abs);
-  return rel.split(path.sep).join('/');
+  // A file under cwd, the common case, without path.relative's two path.resolve calls.
+  const base = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
+  const rel = abs.startsWith(base) && abs.length > base.length ? abs.slice(base.length) : path.relative(cwd, abs) || path.basename(abs);
+  return path.sep === '/' ? rel : rel.split(path.sep).join('/');
 }
