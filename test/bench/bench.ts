@@ -14,7 +14,7 @@
 // work): medians, not minima, and the load average is recorded with the figures.
 //
 //   npm run bench                 everything
-//   node out/test/bench/bench.js engine lsp spawn cli    only some parts
+//   node out/test/bench/bench.js engine lsp spawn cli    only some parts (bench-<parts>.json)
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -207,7 +207,8 @@ async function main(): Promise<void> {
     rows: rows.map((r) => ({ ...r, target: r.target ?? null, targetText: targetText(r) })),
     raw,
   };
-  const file = path.join(outDir, 'bench.json');
+  // A partial run does not overwrite the full run's figures.
+  const file = path.join(outDir, parts.length ? `bench-${parts.join('-')}.json` : 'bench.json');
   fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`written to ${path.relative(process.cwd(), file) || file}\n`);
 }
