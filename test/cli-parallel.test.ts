@@ -260,20 +260,22 @@ suite('analyseInThreads', () => {
     }
   });
 
-  test('autoThreads: one thread for few or small files, otherwise a worker per idle core but two, at most one per 4 files', () => {
-    const big = (n: number) => Array.from({ length: n }, (_, i): Job => ({ file: `/f${i}`, raw: new Uint8Array(Math.ceil(MIN_BYTES / MIN_FILES)), text: '' }));
-    const small = (n: number) => Array.from({ length: n }, (_, i): Job => ({ file: `/f${i}`, raw: new Uint8Array(100), text: '' }));
-    assert.equal(autoThreads(big(MIN_FILES - 1), 8, 0), 1, 'few files');
-    assert.equal(autoThreads(small(1000), 8, 0), 1, 'small files');
-    assert.equal(autoThreads(big(100), 1, 0), 1, 'one core');
-    assert.equal(autoThreads(big(100), 2, 0), 1, 'two cores: a worker does not pay');
-    assert.equal(autoThreads(big(100), 4, 0), 3, 'four idle cores: two workers');
-    assert.equal(autoThreads(big(100), 4, 1), 2, 'four cores, one busy: one worker');
-    assert.equal(autoThreads(big(MIN_FILES), 8, 0), 3, '8 files: 2 workers');
-    assert.equal(autoThreads(big(12), 8, 0), 4, '12 files: 3 workers');
-    assert.equal(autoThreads(big(100), 8, 0), 7, '100 files on 8 idle cores: 6 workers');
-    assert.equal(autoThreads(big(100), 8, 4.2), 3, 'load 4.2 on 8 cores: 2 workers');
-    assert.equal(autoThreads(big(100), 8, 9), 1, 'a busy machine');
+  test('autoThreads: one thread for few or small files, otherwise a worker per idle core but two (but one from 4 MB), at most one per 4 files', () => {
+    const jobs = (n: number, bytes: number) => Array.from({ length: n }, (_, i): Job => ({ file: `/f${i}`, raw: new Uint8Array(bytes), text: '' }));
+    const kB = 1024;
+    assert.equal(autoThreads(jobs(MIN_FILES - 1, MIN_BYTES), 8, 0), 1, 'few files');
+    assert.equal(autoThreads(jobs(1000, 100), 8, 0), 1, 'small files');
+    assert.equal(autoThreads(jobs(300, 20 * kB), 1, 0), 1, 'one core');
+    assert.equal(autoThreads(jobs(100, 20 * kB), 2, 0), 1, 'two idle cores, 2 MB: a worker does not pay');
+    assert.equal(autoThreads(jobs(300, 20 * kB), 2, 0), 2, 'two idle cores, 6 MB: one worker');
+    assert.equal(autoThreads(jobs(300, 20 * kB), 2, 0.6), 1, 'two cores, one of them busy');
+    assert.equal(autoThreads(jobs(100, 20 * kB), 4, 0), 3, 'four idle cores: two workers');
+    assert.equal(autoThreads(jobs(100, 20 * kB), 4, 1), 2, 'four cores, one busy: one worker');
+    assert.equal(autoThreads(jobs(MIN_FILES, MIN_BYTES / MIN_FILES), 8, 0), 3, '8 files: 2 workers');
+    assert.equal(autoThreads(jobs(12, MIN_BYTES / MIN_FILES), 8, 0), 4, '12 files: 3 workers');
+    assert.equal(autoThreads(jobs(100, 20 * kB), 8, 0), 7, '100 files on 8 idle cores: 6 workers');
+    assert.equal(autoThreads(jobs(100, 20 * kB), 8, 4.2), 3, 'load 4.2 on 8 cores: 2 workers');
+    assert.equal(autoThreads(jobs(100, 20 * kB), 8, 9), 1, 'a busy machine');
   });
 });
 
