@@ -61,11 +61,17 @@ export function analysedFully(a: Analysis): boolean {
 }
 
 /**
- * No delay for small documents; for large ones, as long as their last analysis took
- * (at most 200 ms), so that fast typing does not queue analyses.
+ * No delay for small documents. A large one is analysed at once after a pause in typing;
+ * during a burst of changes it waits until as long as its last analysis took has passed
+ * since that analysis ended (at most 200 ms), so that fast typing never queues analyses
+ * and the editor stays responsive between them.
  */
-export function debounceFor(length: number, lastAnalysisMs = 0): number {
-  return length < 100_000 ? 0 : Math.min(200, Math.max(5, Math.round(lastAnalysisMs)));
+export function debounceFor(length: number, lastAnalysisMs = 0, sinceLastEndMs = Infinity): number {
+  if (length < 100_000) {
+    return 0;
+  }
+  const wait = Math.min(200, Math.round(lastAnalysisMs)) - sinceLastEndMs;
+  return wait > 0 ? Math.ceil(wait) : 0;
 }
 
 interface Latest {
@@ -77,8 +83,9 @@ interface Latest {
 interface OpenState {
   latest?: Latest;
   analyzer: IncrementalAnalyzer;
-  /** How long the last analysis took (ms): the debounce of a large document. */
+  /** How long the last analysis took (ms), and when it ended: the debounce of a large document. */
   lastMs: number;
+  lastEnd: number;
   timer?: NodeJS.Timeout;
   /** Bumped by every change: a run scheduled before it is dropped. */
   ticket: number;
@@ -146,13 +153,13 @@ export class Documents {
         (settings) => this.guard(() => this.runScheduled(uri, ticket, settings)),
         () => undefined,
       );
-    }, debounceFor(doc.getText().length, st.lastMs));
+    }, debounceFor(doc.getText().length, st.lastMs, performance.now() - st.lastEnd));
   }
 
   private stateOf(uri: string): OpenState {
     let st = this.open.get(uri);
     if (!st) {
-      st = { ticket: 0, analyzer: new IncrementalAnalyzer(), lastMs: 0 };
+      st = { ticket: 0, analyzer: new IncrementalAnalyzer(), lastMs: 0, lastEnd: -Infinity };
       this.open.set(uri, st);
     }
     return st;
@@ -161,7 +168,8 @@ export class Documents {
   private analyseOpen(st: OpenState, text: string, settings: Settings): Analysis {
     const t0 = performance.now();
     const a = runAnalysis(text, settings, this.log, undefined, st.analyzer);
-    st.lastMs = performance.now() - t0;
+    st.lastEnd = performance.now();
+    st.lastMs = st.lastEnd - t0;
     return a;
   }
 
