@@ -61,17 +61,14 @@ export function analysedFully(a: Analysis): boolean {
 }
 
 /**
- * No delay for small documents. A large one is analysed at once after a pause in typing;
- * during a burst of changes it waits until as long as its last analysis took has passed
- * since that analysis ended (at most 200 ms), so that fast typing never queues analyses
- * and the editor stays responsive between them.
+ * The wait before analysing a changed document: none. The analysis is synchronous, so
+ * the changes that arrive while it runs are read after it, each replacing the scheduled
+ * run of the one before (tickets): a burst of typing costs one analysis per analysis
+ * time — the adaptive debounce, measured by the analysis itself — and a pause in typing
+ * is answered at once. Requests (hover, completion) are served between two analyses.
  */
-export function debounceFor(length: number, lastAnalysisMs = 0, sinceLastEndMs = Infinity): number {
-  if (length < 100_000) {
-    return 0;
-  }
-  const wait = Math.min(200, Math.round(lastAnalysisMs)) - sinceLastEndMs;
-  return wait > 0 ? Math.ceil(wait) : 0;
+export function debounceFor(_length: number): number {
+  return 0;
 }
 
 interface Latest {
@@ -83,9 +80,8 @@ interface Latest {
 interface OpenState {
   latest?: Latest;
   analyzer: IncrementalAnalyzer;
-  /** How long the last analysis took (ms), and when it ended: the debounce of a large document. */
+  /** How long the last analysis took (ms), for the log. */
   lastMs: number;
-  lastEnd: number;
   timer?: NodeJS.Timeout;
   /** Bumped by every change: a run scheduled before it is dropped. */
   ticket: number;
@@ -153,13 +149,13 @@ export class Documents {
         (settings) => this.guard(() => this.runScheduled(uri, ticket, settings)),
         () => undefined,
       );
-    }, debounceFor(doc.getText().length, st.lastMs, performance.now() - st.lastEnd));
+    }, debounceFor(doc.getText().length));
   }
 
   private stateOf(uri: string): OpenState {
     let st = this.open.get(uri);
     if (!st) {
-      st = { ticket: 0, analyzer: new IncrementalAnalyzer(), lastMs: 0, lastEnd: -Infinity };
+      st = { ticket: 0, analyzer: new IncrementalAnalyzer(), lastMs: 0 };
       this.open.set(uri, st);
     }
     return st;
@@ -168,8 +164,7 @@ export class Documents {
   private analyseOpen(st: OpenState, text: string, settings: Settings): Analysis {
     const t0 = performance.now();
     const a = runAnalysis(text, settings, this.log, undefined, st.analyzer);
-    st.lastEnd = performance.now();
-    st.lastMs = st.lastEnd - t0;
+    st.lastMs = performance.now() - t0;
     return a;
   }
 
