@@ -309,3 +309,43 @@ describe('--fix never writes a file half, nor over a newer one', () => {
     }
   });
 });
+
+describe('limits on the command line', () => {
+  const deep = 'design: deep\ndsl: 1\ndescription: [[[[[1]]]]]\n';
+  const bomb = 'design: bomb\ndsl: 1\na: &a [1, 2, 3]\nb: [*a, *a, *a]\n';
+  const many = 'design: many\ndsl: 1\nchannels:\n  - name: a\n  - name: b\n';
+
+  test('each limit is an option; hitting it gives one finding that names it', async () => {
+    const big = `design: big\ndsl: 1\ndescription: ${'x'.repeat(150)}\n`;
+    const dir = tempDir({ 'deep.design.yaml': deep, 'bomb.design.yaml': bomb, 'many.design.yaml': many, 'big.design.yaml': big });
+    const r = await ddr(['lint', '--max-nesting-depth', '3', '--max-alias-expansion', '5', '--max-findings', '2', '--max-file-size', '100', '.'], dir);
+    noStack(r);
+    assert.equal(
+      r.stdout,
+      [
+        'big.design.yaml:1:1  error  DSN001  not analysed: the file is 183 characters, over the 100-character limit (setting limits.maxFileSize)',
+        'bomb.design.yaml:4:9  error  DSN001  aliases expand the document past 5 nodes at *a (a possible alias bomb): the design is not analysed (setting limits.maxAliasExpansion)',
+        'deep.design.yaml:3:17  error  DSN001  nesting deeper than 3 levels (setting limits.maxNestingDepth); the design is not analysed',
+        'many.design.yaml:4:11  error  DLV001  channel `a` does not declare its delivery guarantee (at-most-once, at-least-once or exactly-once)',
+        'many.design.yaml:4:11  warning  ORD001  channel `a` does not declare its ordering guarantee (per-partition, global or none)',
+        'many.design.yaml:1:1  info  DSN001  2 more findings are not shown (setting limits.maxFindings is 2)',
+        '4 errors, 1 warning, 1 info in 4 files',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('the defaults: a design within them is analysed whole', async () => {
+    const dir = tempDir({ 'deep.design.yaml': deep, 'bomb.design.yaml': bomb, 'many.design.yaml': many });
+    const r = await ddr(['lint', '--format', 'json', '.'], dir);
+    const ids = (JSON.parse(r.stdout) as Array<{ findings: Array<{ ruleId: string; message: string }> }>).flatMap((f) => f.findings.map((x) => x.message));
+    assert.ok(!ids.some((m) => /setting limits\./.test(m)), ids.join('\n'));
+  });
+
+  test('a limit must be a whole number ≥ 1', async () => {
+    for (const [flag, value] of [['--max-file-size', '0'], ['--max-findings', 'many'], ['--max-alias-expansion', '-3'], ['--max-nesting-depth', '2.5']]) {
+      const r = await ddr(['lint', flag, value], tempDir({}));
+      assert.deepEqual(r, { code: 2, stdout: '', stderr: `ddr: ${flag} needs a whole number ≥ 1, not \`${value}\`\nRun \`ddr lint --help\` for usage.\n` });
+    }
+  });
+});

@@ -252,6 +252,45 @@ describe('a rule that throws (DDR_TEST_THROWING_RULE=1)', () => {
   });
 });
 
+describe('limits as settings (ddr.limits.*)', () => {
+  test('each limit hit gives one diagnostic that names its setting; the defaults analyse these designs whole', async () => {
+    const docs: Record<string, string> = {
+      'file:///virtual/big.design.yaml': `design: big\ndsl: 1\ndescription: ${'x'.repeat(150)}\n`,
+      'file:///virtual/bomb.design.yaml': 'design: bomb\ndsl: 1\na: &a [1, 2, 3]\nb: [*a, *a, *a]\n',
+      'file:///virtual/deep.design.yaml': 'design: deep\ndsl: 1\ndescription: [[[[[1]]]]]\n',
+      'file:///virtual/many.design.yaml': 'design: many\ndsl: 1\nchannels:\n  - name: a\n  - name: b\n',
+    };
+    const want: Record<string, string[]> = {
+      'file:///virtual/big.design.yaml': ['DSN001 0:0 not analysed: the file is 183 characters, over the 100-character limit (setting limits.maxFileSize)'],
+      'file:///virtual/bomb.design.yaml': ['DSN001 3:8 aliases expand the document past 5 nodes at *a (a possible alias bomb): the design is not analysed (setting limits.maxAliasExpansion)'],
+      'file:///virtual/deep.design.yaml': ['DSN001 2:16 nesting deeper than 3 levels (setting limits.maxNestingDepth); the design is not analysed'],
+      'file:///virtual/many.design.yaml': [
+        'DLV001 3:10 channel `a` does not declare its delivery guarantee (at-most-once, at-least-once or exactly-once)',
+        'ORD001 3:10 channel `a` does not declare its ordering guarantee (per-partition, global or none)',
+        'DSN001 0:0 2 more findings are not shown (setting limits.maxFindings is 2)',
+      ],
+    };
+    const c = await start({ settings: { limits: { maxFileSize: 100, maxAliasExpansion: 5, maxNestingDepth: 3, maxFindings: 2 } } });
+    for (const [uri, text] of Object.entries(docs)) {
+      await c.open(uri, text);
+    }
+    for (const [uri, lines] of Object.entries(want)) {
+      const ds = await c.diagnosticsFor(uri, 1);
+      assert.deepEqual(
+        ds.map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character} ${d.message}`),
+        lines,
+        uri,
+      );
+    }
+    const plain = await start();
+    for (const [uri, text] of Object.entries(docs)) {
+      await plain.open(uri, text);
+      const ds = await plain.diagnosticsFor(uri, 1);
+      assert.ok(!ds.some((d) => /setting limits\./.test(String(d.message))), `${uri} within the defaults: ${ds.map((d) => String(d.message)).join(' | ')}`);
+    }
+  });
+});
+
 // --- raw JSON-RPC ------------------------------------------------------------------------
 
 /** The server with a raw pipe: bytes in, frames out. */
