@@ -185,6 +185,10 @@ function allowedSpans(a: Analysis, f: Finding): Range[] {
   const text = a.text;
   const spans: Range[] = [];
   const add = (start: Element | undefined) => {
+    if (start && start.kind !== 'design') {
+      // The element's own node: a policy shared through an alias is written at its anchor.
+      spans.push(lineSpan(text, start.range));
+    }
     let el = start;
     while (el && el.index === undefined && el.parent && el.parent.kind !== 'design') {
       el = el.parent;

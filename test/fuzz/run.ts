@@ -90,7 +90,9 @@ function main(argv: string[]): number {
       process.stdout.write(`ok    ${p.name} (${runs} runs, ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
     } catch (e) {
       failed++;
-      const report = String((e as Error)?.message ?? e);
+      // fast-check's report (seed, path, counterexample), then what the property said.
+      const cause = (e as { cause?: unknown })?.cause;
+      const report = String((e as Error)?.message ?? e) + (cause ? `\nfailure: ${String((cause as Error)?.message ?? cause)}` : '');
       process.stdout.write(`FAIL  ${p.name} (seed ${args.seed})\n${report}\n`);
       const pathMatch = /path: "([^"]*)"/.exec(report);
       const word = p.name.split(':')[0];
