@@ -36,7 +36,7 @@ const spread = (text: string, raw: number[]) => raw.map((r) => (text.length ? r 
 export const PROPERTIES: PropertyDef[] = [
   {
     name: 'valid designs: valid YAML, no DSN001, analysis bounded and well formed',
-    runs: 300,
+    runs: 600,
     property: () =>
       fc.property(designArb('valid'), offsetsArb, (d, offs) => {
         const a = checkAnalysis(d.text, null, spread(d.text, offs));
@@ -50,19 +50,19 @@ export const PROPERTIES: PropertyDef[] = [
   },
   {
     name: 'almost valid designs and mutated designs: no throw, ranges inside, bounded time',
-    runs: 400,
+    runs: 800,
     property: () => fc.property(mutatedDesignArb, offsetsArb, (d, offs) => void checkAnalysis(d.text, null, spread(d.text, offs))),
     textOf: (args) => (args[0] as { text: string }).text,
   },
   {
     name: 'mutated examples and fixtures: no throw, ranges inside, bounded time',
-    runs: 500,
+    runs: 1000,
     property: () => fc.property(mutatedFileArb, offsetsArb, (m, offs) => void checkAnalysis(m.text, null, spread(m.text, offs))),
     textOf: (args) => (args[0] as { text: string }).text,
   },
   {
     name: 'incremental analysis equals analyze() after every edit',
-    runs: 150,
+    runs: 300,
     property: () =>
       fc.property(editSessionArb, ([start, steps]) => {
         const inc = new IncrementalAnalyzer();
@@ -84,13 +84,13 @@ export const PROPERTIES: PropertyDef[] = [
   },
   {
     name: 'quick fixes on random designs: valid YAML, comments kept, local, finding gone, no new DSN, idempotent',
-    runs: 120,
+    runs: 200,
     property: () => fc.property(fc.oneof(designArb('valid'), designArb('nearly')), (d) => void checkFixes(d.text, null, 25)),
     textOf: (args) => (args[0] as { text: string }).text,
   },
   {
     name: 'limits: each limit hit yields a finding that names its setting',
-    runs: 250,
+    runs: 500,
     property: () =>
       fc.property(
         anyTextArb,
