@@ -5,9 +5,10 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { analyze } from '../server/src/engine/analyze';
+import { analyze, IncrementalAnalyzer } from '../server/src/engine/analyze';
+import { RULES } from '../server/src/engine/registry';
 import { designArb, FRAGMENTS, mutate, NASTY, scaledText, seedFiles } from './fuzz/arbitraries';
-import { checkAnalysis, timeBoundMs } from './fuzz/checks';
+import { checkAnalysis, project, timeBoundMs } from './fuzz/checks';
 import { PROPERTIES, runProperty } from './fuzz/properties';
 import { parseFuzzArgs } from './fuzz/run';
 
@@ -72,6 +73,34 @@ describe('large inputs', () => {
       const ms = performance.now() - t0;
       assert.ok(ms <= timeBoundMs(text.length), `${ms.toFixed(0)} ms for ${text.length} characters`);
     });
+  }
+});
+
+test('a rule that throws (analyze extraRules): on random designs the other rules report exactly as without it', () => {
+  let calls = 0;
+  const throwing = {
+    ...RULES[0],
+    id: 'TST998',
+    name: 'test-throws-midway',
+    on: 'any' as const,
+    check() {
+      // Throws part-way through the elements: a rule that ran for some elements only.
+      calls++;
+      if (calls % 3 === 0) {
+        throw new TypeError('injected fault');
+      }
+    },
+    fix: undefined,
+  };
+  for (const d of fc.sample(fc.oneof(designArb('valid'), designArb('nearly')), { seed: SEED, numRuns: 80 })) {
+    const plain = analyze(d.text);
+    const faulty = analyze(d.text, null, { extraRules: [throwing] });
+    assert.deepEqual(faulty.findings.map(project), plain.findings.map(project));
+    if (faulty.design.all.length >= 3) {
+      assert.deepEqual(faulty.ruleErrors.map((e) => `${e.ruleId}: ${e.message}`), ['TST998: injected fault']);
+    }
+    const inc = new IncrementalAnalyzer();
+    assert.deepEqual(inc.analyze(d.text, null, { extraRules: [throwing] }).findings.map(project), plain.findings.map(project), 'incremental too');
   }
 });
 
