@@ -3,12 +3,12 @@
 // the only one analysed again; a change of --rule or of ddr's version drops the cache;
 // --fix never trusts it. Which files a run analysed is read from DDR_TEST_ANALYSED_LOG,
 // the hook through which every analysis logs its file.
+import { tempDir as makeTempDir } from './support/tempDir';
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe as suite, test } from 'node:test';
+import { describe as suite, test } from 'node:test';
 import { CachedPositions, LintCache, positionsOf, settingsKey } from '../server/src/cli/cache';
 import { LineMap } from '../server/src/engine/positions';
 
@@ -16,21 +16,8 @@ const repoRoot = path.join(__dirname, '..', '..');
 const BIN = path.join(repoRoot, 'bin', 'ddr.js');
 const MAIN = path.join(repoRoot, 'out', 'server', 'src', 'cli', 'main.js');
 
-const temps: string[] = [];
-after(() => {
-  for (const t of temps) {
-    fs.rmSync(t, { recursive: true, force: true });
-  }
-});
-
 function tempDir(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddr-cache-'));
-  temps.push(dir);
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
+  return makeTempDir(files, 'ddr-cache-');
 }
 
 interface Run {
@@ -42,8 +29,7 @@ interface Run {
 }
 
 function ddr(args: string[], cwd: string): Run {
-  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ddr-cache-log-')), 'analysed.log');
-  temps.push(path.dirname(log));
+  const log = path.join(makeTempDir({}, 'ddr-cache-log-'), 'analysed.log');
   const env: NodeJS.ProcessEnv = { ...process.env, DDR_TEST_ANALYSED_LOG: log };
   delete env.FORCE_COLOR;
   delete env.NO_COLOR;

@@ -1,11 +1,11 @@
 // The `ddr` command as a user runs it: the real bin/ddr.js, spawned on temporary folders,
 // with exact output lines, exit codes and file contents.
+import { tempDir as makeTempDir } from './support/tempDir';
 import { strict as assert } from 'node:assert';
 import { spawnSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe as suite, test } from 'node:test';
+import { describe as suite, test } from 'node:test';
 import { analyze } from '../server/src/engine/analyze';
 import { RULES } from '../server/src/engine/registry';
 import { escapeData, escapeProperty } from '../server/src/cli/format/github';
@@ -17,21 +17,8 @@ const repoRoot = path.join(__dirname, '..', '..');
 const BIN = path.join(repoRoot, 'bin', 'ddr.js');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-const temps: string[] = [];
-after(() => {
-  for (const t of temps) {
-    fs.rmSync(t, { recursive: true, force: true });
-  }
-});
-
 function tempDir(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddr-cli-'));
-  temps.push(dir);
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
+  return makeTempDir(files, 'ddr-cli-');
 }
 
 interface Run {
