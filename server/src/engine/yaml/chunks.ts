@@ -14,7 +14,7 @@
 // a root that is not a block mapping, and any chunk with a syntax error (errors depend on
 // context). Tests compare the two on random edit sequences.
 import { CST, Document, isMap, isPair, isScalar, isSeq, LineCounter, Pair, Parser, Composer, YAMLMap, YAMLSeq } from 'yaml';
-import { collectComments, collectionDeeperThan, computeLineStarts, Comment, duplicateKeys, MAX_PARSE_DEPTH, ParsedYaml } from './parse';
+import { collectComments, collectionDeeperThan, COMPOSER_OPTIONS, computeLineStarts, Comment, duplicateKeys, MAX_PARSE_DEPTH, ParsedYaml } from './parse';
 
 interface ChunkParse {
   /** For a key chunk: the pair; for an item chunk: the item node. */
@@ -233,12 +233,10 @@ function split(text: string, lineStarts: number[]): Chunk[] | undefined {
   return sawKey ? chunks : undefined;
 }
 
-// As in parse.ts: duplicate keys are found by duplicateKeys, in linear time.
-const composerOptions = { keepSourceTokens: true, prettyErrors: false, uniqueKeys: false, strict: true } as const;
 
 function parseChunk(src: string, c: Chunk): ChunkParse | undefined {
   const parser = new Parser();
-  const composer = new Composer(composerOptions);
+  const composer = new Composer(COMPOSER_OPTIONS);
   const tokens: CST.Token[] = [];
   const docs: Document.Parsed[] = [];
   for (const t of parser.parse(src)) {

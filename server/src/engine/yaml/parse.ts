@@ -93,13 +93,20 @@ function cleanMessage(code: string, message: string): string {
   return firstLine.charAt(0).toLowerCase() + firstLine.slice(1);
 }
 
+/**
+ * How every parse of the engine composes (here and in chunks.ts). `yaml` checks each key
+ * against every earlier key of its mapping (quadratic: 50,000 keys took 80 s):
+ * duplicateKeys finds the same duplicates in one pass. Nodes do not keep their CST tokens
+ * (`srcToken`): nothing reads them after the parse (comments are collected from the token
+ * list while it is at hand), and they held half of the heap of an open design.
+ */
+export const COMPOSER_OPTIONS = { keepSourceTokens: false, prettyErrors: false, uniqueKeys: false, strict: true } as const;
+
 export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits): ParsedYaml {
   const lineCounter = new LineCounter();
   // parseDocument, spelled out so that the CST tokens of the same pass yield the comments.
   const parser = new Parser(lineCounter.addNewLine);
-  // `yaml` checks each key against every earlier key of its mapping (quadratic: 50,000
-  // keys took 80 s); duplicateKeys below finds the same duplicates in one pass.
-  const composer = new Composer({ keepSourceTokens: true, prettyErrors: false, uniqueKeys: false, strict: true });
+  const composer = new Composer(COMPOSER_OPTIONS);
   const tokens: CST.Token[] = [];
   for (const t of parser.parse(text)) {
     tokens.push(t);
