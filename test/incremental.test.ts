@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { analyze, Analysis, IncrementalAnalyzer } from '../server/src/engine/analyze';
+import { analyze, Analysis, fixesFor, IncrementalAnalyzer } from '../server/src/engine/analyze';
 import { generateDesign } from './bench/generate';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -140,4 +140,74 @@ test('an edit inside one list item re-parses and re-checks that item only', () =
   assert.equal(ia.stats.builtItems, 1);
   assert.ok(ia.stats.reusedChunks > 50, `reused ${ia.stats.reusedChunks} chunks`);
   assert.ok(ia.stats.reusedItems > 50, `reused ${ia.stats.reusedItems} items`);
+});
+
+/** Where every element, field and YAML node of an analysis stands: what a reused object that was moved and not moved back would change. */
+function placed(a: Analysis): string {
+  const nodes: unknown[] = [];
+  const walk = (n: unknown): void => {
+    const x = n as { range?: number[]; items?: unknown[]; key?: unknown; value?: unknown } | null;
+    if (!x || typeof x !== 'object') {
+      return;
+    }
+    if (x.range) {
+      nodes.push(x.range.slice());
+    }
+    if (x.items) {
+      x.items.forEach(walk);
+    } else if ('key' in x && 'value' in x) {
+      walk(x.key);
+      walk(x.value);
+    }
+  };
+  walk(a.parsed.doc.contents);
+  return JSON.stringify({
+    elements: a.design.all.map((e) => [e.kind, e.path, e.range, e.anchor, [...e.fields.values()].map((f) => [f.key, f.keyRange, f.range, f.pairRange, f.items?.map((it) => it.range) ?? null])]),
+    nodes,
+  });
+}
+
+test('checking quick fixes leaves the analysis they were checked on, and the next edit, exactly as a full analysis has them', () => {
+  // Each fix is checked by analysing the fixed text with the document's own caches, then
+  // the original text again, which must move every reused node, element and finding back.
+  const r = prng(42);
+  let checked = 0;
+  for (const [name, original] of sources()) {
+    const ia = new IncrementalAnalyzer();
+    let text = original;
+    let a = ia.analyze(text);
+    for (let i = 0; i < 5; i++) {
+      const before = placed(a) + observable(a);
+      const fixable = a.findings.filter((x) => x.fixable);
+      for (const f of fixable.filter((_, k) => k % Math.ceil(fixable.length / 6) === i % Math.ceil(fixable.length / 6))) {
+        const viaCaches = fixesFor(a, f).map((x) => x.title);
+        // An analysis from analyze() checks its fixes by a full analysis of the fixed text.
+        assert.deepEqual(viaCaches, fixesFor(analyze(text), a.findings.find((x) => x === f)!).map((x) => x.title), `${name}: fixes of ${f.ruleId} at ${f.range}`);
+        checked++;
+      }
+      const full = analyze(text);
+      assert.equal(placed(a) + observable(a), before, `${name}: the analysis moved while its fixes were checked`);
+      assert.equal(placed(a) + observable(a), placed(full) + observable(full), `${name}, edit ${i}`);
+      text = edit(text, r);
+      a = ia.analyze(text);
+      const next = analyze(text);
+      assert.equal(placed(a) + observable(a), placed(next) + observable(next), `${name}: the edit after checking fixes, ${i}`);
+    }
+  }
+  assert.ok(checked > 40, `only ${checked} findings had fixes to check`);
+});
+
+test('checking the fixes of an analysis that is no longer the latest moves nothing of the latest', () => {
+  const text = generateDesign(600).replace('backoff: exponential-jitter', 'backoff: fixed');
+  const ia = new IncrementalAnalyzer();
+  const old = ia.analyze(text);
+  const edited = 'name: changed\n' + text.slice(text.indexOf('\n') + 1);
+  const latest = ia.analyze(edited);
+  const before = placed(latest) + observable(latest);
+  const f = old.findings.find((x) => x.ruleId === 'RTY006')!;
+  assert.ok(f, 'the design has a fixed backoff to fix');
+  // `old` itself is invalid now (its reused objects moved with the edit): what its fixes
+  // are does not matter, only that checking them leaves the latest analysis alone.
+  fixesFor(old, f);
+  assert.equal(placed(latest) + observable(latest), before);
 });
