@@ -103,7 +103,7 @@ async function lspRows(out: TableRow[], raw: Record<string, unknown>): Promise<v
     out.push(row({ what: 'hover', lines: label, unit: 'ms', value: r.hover, floor, target: { max: targets.query[label] } }));
     out.push(row({ what: 'completion', lines: label, unit: 'ms', value: r.completion, floor, target: { max: targets.query[label] } }));
     out.push(row({ what: 'code action', lines: label, unit: 'ms', value: r.codeAction, floor, target: { max: targets.query[label] } }));
-    out.push(row({ what: 'server RSS with the design open', lines: label, unit: 'MB', value: r.rssMb, floor: r.floorRssMb, target: { max: targets.rss[label] }, note: `peak ${r.peakRssMb} MB` }));
+    out.push(row({ what: 'server RSS with the design open', lines: label, unit: 'MB', value: r.rssMb, floor: r.floorRssMb, target: { max: targets.rss[label] }, note: `at rest; ${r.busyRssMb} MB just after the last request, peak ${r.peakRssMb} MB` }));
     process.stderr.write(`bench: language server ${size.label} done\n`);
   }
   raw.lsp = rows;

@@ -113,6 +113,8 @@ export class Documents {
   /** Whether a closed file still belongs to the workspace's designs. */
   isWorkspaceDesign: (uri: string) => boolean = () => false;
   readFile: (uri: string) => Promise<string | undefined> = async () => undefined;
+  /** Called after each analysis is published (server.ts: the idle collector's clock). */
+  onWork: () => void = () => undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -191,6 +193,7 @@ export class Documents {
 
   private publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void {
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
+    this.onWork();
   }
 
   /**

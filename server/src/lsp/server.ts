@@ -31,6 +31,7 @@ import * as path from 'node:path';
 import { Documents } from './documents';
 import { FramingGuard } from './framing';
 import { onHover } from './hover';
+import { exposeGc, IdleCollector } from './idleGc';
 import { SettingsStore } from './settings';
 import { onDefinition, onDocumentSymbol, onPrepareRename, onReferences, onRename } from './symbols';
 import { Workspace } from './workspace';
@@ -131,6 +132,9 @@ export function serve(connection: Connection): void {
   const settings = new SettingsStore(connection, (m) => log.info(m));
   const documents = new Documents(connection, settings, log);
   const workspace = new Workspace(documents, log);
+  // Memory goes back once the server is idle (idleGc.ts): every analysis and request restarts the wait.
+  const collector = new IdleCollector({ gc: exposeGc() });
+  documents.onWork = () => collector.noteWork();
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -199,6 +203,7 @@ export function serve(connection: Connection): void {
   const safe =
     <P, R>(name: string, fallback: R | ((p: P) => R), f: (p: P, token: CancellationToken) => R | Promise<R>) =>
     (p: P, token: CancellationToken): R | Promise<R> => {
+      collector.noteWork();
       if (token?.isCancellationRequested) {
         throw new ResponseError(LSPErrorCodes.RequestCancelled, `${name} was cancelled`);
       }

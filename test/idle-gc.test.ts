@@ -1,0 +1,101 @@
+// The server gives memory back once idle (server/src/lsp/idleGc.ts): one full collection
+// after a pause in work, only when the heap has taken on enough since the last one.
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import * as v8 from 'node:v8';
+import { exposeGc, IdleCollector } from '../server/src/lsp/idleGc';
+
+const MB = 1024 * 1024;
+
+/** A heap and a clock the test moves by hand. */
+function fakes() {
+  const f = {
+    bytes: 10 * MB,
+    ms: 0,
+    gcs: [] as number[],
+    gc: () => {
+      f.gcs.push(f.bytes);
+      f.bytes = 10 * MB;
+    },
+  };
+  return f;
+}
+
+function collector(f: ReturnType<typeof fakes>, growthBytes = 8 * MB): IdleCollector {
+  return new IdleCollector({ gc: f.gc, heapBytes: () => f.bytes, now: () => f.ms, idleMs: 1000, growthBytes });
+}
+
+test('no collection while work goes on; one after a pause, when the heap grew', () => {
+  const f = fakes();
+  const c = collector(f);
+  for (let i = 0; i < 6; i++) {
+    f.bytes += 4 * MB;
+    c.noteWork();
+    f.ms += 300;
+    c.check();
+  }
+  assert.deepEqual(f.gcs, [], 'each piece of work restarts the wait');
+  f.ms += 700;
+  c.check();
+  assert.deepEqual(f.gcs, [34 * MB], 'one collection once the work paused for the idle time');
+  c.noteWork();
+  f.ms += 5000;
+  c.check();
+  assert.equal(c.collections, 1, 'nothing grew since: no second collection');
+  f.bytes += 9 * MB;
+  c.noteWork();
+  f.ms += 1000;
+  c.check();
+  assert.equal(c.collections, 2, 'grown again past the threshold: collected again');
+  c.dispose();
+});
+
+test('a small growth is not worth a collection', () => {
+  const f = fakes();
+  const c = collector(f);
+  f.bytes += 7 * MB;
+  c.noteWork();
+  f.ms += 2000;
+  c.check();
+  assert.equal(c.collections, 0);
+  c.dispose();
+});
+
+test('the timer runs the check by itself once work stops', async () => {
+  let gcs = 0;
+  let bytes = 0;
+  const c = new IdleCollector({ gc: () => gcs++, heapBytes: () => bytes, idleMs: 20, growthBytes: 1 });
+  bytes = 10;
+  c.noteWork();
+  const deadline = Date.now() + 5000;
+  while (gcs === 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(gcs, 1);
+  c.dispose();
+});
+
+test('without a gc function the collector does nothing', () => {
+  const f = fakes();
+  const c = new IdleCollector({ gc: undefined, heapBytes: () => f.bytes, now: () => f.ms, idleMs: 10, growthBytes: 0 });
+  f.bytes += 100 * MB;
+  c.noteWork();
+  f.ms += 100;
+  c.check();
+  assert.equal(c.collections, 0);
+});
+
+test('exposeGc gives a working full collection without --expose-gc, and leaves no global gc', () => {
+  assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'this test must run without --expose-gc');
+  const gc = exposeGc();
+  assert.equal(typeof gc, 'function');
+  gc!();
+  const before = v8.getHeapStatistics().used_heap_size;
+  let junk: unknown[] | undefined = Array.from({ length: 200_000 }, (_, i) => ({ i, s: String(i) }));
+  assert.ok(v8.getHeapStatistics().used_heap_size > before + 8 * MB, 'the junk is on the heap');
+  junk = undefined;
+  gc!();
+  assert.equal(junk, undefined);
+  assert.ok(v8.getHeapStatistics().used_heap_size < before + 2 * MB, 'the collection freed it');
+  assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
+});
