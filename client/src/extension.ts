@@ -3,6 +3,7 @@
 // commands. Diagnostics, hovers, quick fixes, completion and the rest come from the server.
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { SERVER_NODE_FLAGS } from '../../server/src/lsp/nodeFlags';
 import { ChecklistProvider, Node } from './checklist';
 import { DESIGN_GLOB, registerCommands, ServerLink } from './commands';
 import { CHECKLIST_CHANGED, CHECKLIST_REQUEST, ChecklistParams, ChecklistResult } from './protocol';
@@ -24,7 +25,7 @@ let client: LanguageClient | undefined;
 export function activate(context: vscode.ExtensionContext): DdrApi {
   const output = vscode.window.createOutputChannel('Distributed Design Review', { log: true });
   const serverModule = context.asAbsolutePath('bin/ddr.js');
-  const run = { module: serverModule, args: ['lsp'], transport: TransportKind.ipc };
+  const run = { module: serverModule, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } };
   const serverOptions: ServerOptions = { run, debug: run };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -4,6 +4,7 @@
 // incremental changes, answers workspace/configuration, and applies workspace/applyEdit
 // only when the edit's version matches its own.
 import { ChildProcess, spawn } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from '../../server/src/lsp/nodeFlags';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -73,14 +74,17 @@ export function uriOf(p: string): string {
   return pathToFileURL(p).toString();
 }
 
-/** The server's command line: the CLI's bin when it is there, else the server module directly. */
+/**
+ * The server's command line (after `node`): the CLI's bin when it is there, else the
+ * server module directly; with the Node flags the VS Code client starts it with.
+ */
 export function serverCommand(): string[] {
   const bin = path.join(REPO_ROOT, 'bin', 'ddr.js');
   const cli = path.join(REPO_ROOT, 'out', 'server', 'src', 'cli', 'main.js');
   if (fs.existsSync(bin) && fs.existsSync(cli)) {
-    return [bin, 'lsp', '--stdio'];
+    return [...SERVER_NODE_FLAGS, bin, 'lsp', '--stdio'];
   }
-  return ['-e', "require('./out/server/src/lsp/server').startServer(['--stdio'])"];
+  return [...SERVER_NODE_FLAGS, '-e', "require('./out/server/src/lsp/server').startServer(['--stdio'])"];
 }
 
 interface Waiter {
