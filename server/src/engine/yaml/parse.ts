@@ -5,6 +5,7 @@ import {
   Alias,
   Composer,
   CST,
+  Lexer,
   Parser,
   YAMLParseError,
   Document,
@@ -104,13 +105,10 @@ export const COMPOSER_OPTIONS = { keepSourceTokens: false, prettyErrors: false, 
 
 export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits): ParsedYaml {
   const lineCounter = new LineCounter();
-  // parseDocument, spelled out so that the CST tokens of the same pass yield the comments.
-  const parser = new Parser(lineCounter.addNewLine);
+  // parseDocument, spelled out so that the same pass yields the comments.
+  const lineStarts = computeLineStarts(text);
+  const { tokens, comments } = tokenize(text, lineStarts, lineCounter.addNewLine);
   const composer = new Composer(COMPOSER_OPTIONS);
-  const tokens: CST.Token[] = [];
-  for (const t of parser.parse(text)) {
-    tokens.push(t);
-  }
   let doc: Document.Parsed | undefined;
   let extraDoc: Document.Parsed | undefined;
   const tooDeep = collectionDeeperThan(tokens, MAX_PARSE_DEPTH) !== undefined;
@@ -155,8 +153,7 @@ export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits
     problems.push(bomb);
   }
   problems.sort((a, b) => a.range[0] - b.range[0]);
-  const lineStarts = computeLineStarts(text);
-  return { text, doc, lineCounter, problems, comments: collectComments(tokens, text, lineStarts), lineStarts };
+  return { text, doc, lineCounter, problems, comments, lineStarts };
 }
 
 /**
@@ -407,6 +404,53 @@ export function resolveAlias(doc: Document.Parsed, alias: Alias): Node | undefin
 }
 
 /** Comments, read from the CST tokens of the same parse: exact, and no second lexing pass. */
+/** Whether text[from, to) is only white space (and a byte order mark), without slicing it. */
+function onlySpaceBefore(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0xfeff && c !== 0x0d && c !== 0x0a && c !== 0x0b && c !== 0x0c && c !== 0xa0 && !(c > 0x7f && /\s/.test(text[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A comment that starts at `start` with the lexeme `source` (which keeps the spaces after it). */
+function commentAt(text: string, lineStarts: number[], start: number, source: string): Comment {
+  const line = lineOf(lineStarts, start);
+  return { start, end: start + source.trimEnd().length, text: source.slice(1).trim(), ownLine: onlySpaceBefore(text, lineStarts[line], start), line };
+}
+
+/**
+ * The CST tokens of `text` and its comments, from one pass of `yaml`'s lexer and parser
+ * (driven lexeme by lexeme, as yaml's docs show for a parser with its own lexer). A
+ * comment is a lexeme that starts with `#`, unless it follows the SCALAR marker (then it
+ * is a scalar's text, a block scalar's line say). Walking the finished CST for them cost
+ * a visit of every token: 10 ms of a 10k-line parse, and as much garbage.
+ * `onNewLine` is called as Parser.parse calls it (LineCounter.addNewLine).
+ */
+export function tokenize(text: string, lineStarts: number[], onNewLine?: (offset: number) => void): { tokens: CST.Token[]; comments: Comment[] } {
+  const parser = new Parser(onNewLine);
+  const tokens: CST.Token[] = [];
+  const comments: Comment[] = [];
+  onNewLine?.(0);
+  let afterScalarMarker = false;
+  for (const lexeme of new Lexer().lex(text)) {
+    if (!afterScalarMarker && lexeme.charCodeAt(0) === 0x23 /* # */) {
+      comments.push(commentAt(text, lineStarts, parser.offset, lexeme));
+    }
+    afterScalarMarker = lexeme === CST.SCALAR;
+    for (const t of parser.next(lexeme)) {
+      tokens.push(t);
+    }
+  }
+  for (const t of parser.end()) {
+    tokens.push(t);
+  }
+  return { tokens, comments };
+}
+
+/** The comments of parsed CST tokens, found by visiting every token. */
 export function collectComments(tokens: unknown[], text: string, lineStarts: number[]): Comment[] {
   const out: Comment[] = [];
   const stack: unknown[] = [tokens];
@@ -423,12 +467,7 @@ export function collectComments(tokens: unknown[], text: string, lineStarts: num
     }
     const t = o as { type?: string; offset?: number; source?: unknown };
     if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
-      const start = t.offset;
-      // A comment token keeps the spaces after it; its range does not.
-      const end = start + t.source.trimEnd().length;
-      const line = lineOf(lineStarts, start);
-      const ownLine = text.slice(lineStarts[line], start).trim().replace(/^\uFEFF/, '') === '';
-      out.push({ start, end, text: t.source.slice(1).trim(), ownLine, line });
+      out.push(commentAt(text, lineStarts, t.offset, t.source));
       continue;
     }
     for (const k of Object.keys(o)) {
