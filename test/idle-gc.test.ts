@@ -7,10 +7,11 @@ import { exposeGc, IdleCollector } from '../server/src/lsp/idleGc';
 
 const MB = 1024 * 1024;
 
-/** A heap and a clock the test moves by hand. */
+/** A heap (in use; committed) and a clock the test moves by hand. */
 function fakes() {
   const f = {
     bytes: 10 * MB,
+    total: 20 * MB,
     ms: 0,
     gcs: [] as number[],
     gc: () => {
@@ -22,7 +23,7 @@ function fakes() {
 }
 
 function collector(f: ReturnType<typeof fakes>, growthBytes = 8 * MB): IdleCollector {
-  return new IdleCollector({ gc: f.gc, heapBytes: () => f.bytes, now: () => f.ms, idleMs: 1000, growthBytes });
+  return new IdleCollector({ gc: f.gc, heap: () => ({ used: f.bytes, total: f.total }), now: () => f.ms, idleMs: 1000, growthBytes });
 }
 
 test('no collection while work goes on; one after a pause, when the heap grew', () => {
@@ -61,10 +62,27 @@ test('a small growth is not worth a collection', () => {
   c.dispose();
 });
 
+test('a heap that committed pages past the threshold is collected, though little of it is in use', () => {
+  const f = fakes();
+  const c = collector(f);
+  f.bytes += 5 * MB;
+  f.total += 8 * MB;
+  c.noteWork();
+  f.ms += 1000;
+  c.check();
+  assert.equal(c.collections, 1);
+  // Nothing grew since (the pages are released later, if at all): no second collection.
+  c.noteWork();
+  f.ms += 1000;
+  c.check();
+  assert.equal(c.collections, 1);
+  c.dispose();
+});
+
 test('the timer runs the check by itself once work stops', async () => {
   let gcs = 0;
   let bytes = 0;
-  const c = new IdleCollector({ gc: () => gcs++, heapBytes: () => bytes, idleMs: 20, growthBytes: 1 });
+  const c = new IdleCollector({ gc: () => gcs++, heap: () => ({ used: bytes, total: 0 }), idleMs: 20, growthBytes: 1 });
   bytes = 10;
   c.noteWork();
   const deadline = Date.now() + 5000;
@@ -77,7 +95,7 @@ test('the timer runs the check by itself once work stops', async () => {
 
 test('without a gc function the collector does nothing', () => {
   const f = fakes();
-  const c = new IdleCollector({ gc: undefined, heapBytes: () => f.bytes, now: () => f.ms, idleMs: 10, growthBytes: 0 });
+  const c = new IdleCollector({ gc: undefined, heap: () => ({ used: f.bytes, total: f.total }), now: () => f.ms, idleMs: 10, growthBytes: 0 });
   f.bytes += 100 * MB;
   c.noteWork();
   f.ms += 100;

@@ -4,8 +4,9 @@
 // V8 grow its heap, and it keeps what it grew to: the garbage of the burst waits for the
 // next collection, which may not come for minutes while the editor sits still. With a
 // 1,000-line design open, that was 110 MB of RSS with 11 MB of the heap alive. So, once
-// no analysis has run and no request has arrived for IDLE_MS, and the heap has taken on
-// GROWTH_BYTES since the last such collection, the server runs one full collection. A keystroke that
+// no analysis has run and no request has arrived for IDLE_MS, and the heap has grown by
+// GROWTH_BYTES since the last such collection — in use (garbage) or committed (pages V8
+// took for the burst) — the server runs one full collection. A keystroke that
 // arrives during it waits for it (a few ms at 1k lines, ~60 ms at 50k): hence the wait
 // for a pause in typing first, and the growth threshold, so that an idle editor is not
 // collected again and again.
@@ -13,7 +14,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
 export const IDLE_MS = 1000;
-/** What the heap may take on (live or garbage, bytes) after an idle collection before the next is worth running. */
+/** How much the heap may grow (in use or committed, bytes) after an idle collection before the next is worth running. */
 export const GROWTH_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -38,8 +39,8 @@ export function exposeGc(): (() => void) | undefined {
 
 export interface IdleCollectorOptions {
   gc: (() => void) | undefined;
-  /** The heap's use now, garbage included (bytes): V8's used_heap_size unless a test passes its own. */
-  heapBytes?: () => number;
+  /** The heap now (bytes): in use, garbage included, and committed; V8's heap statistics unless a test passes its own. */
+  heap?: () => { used: number; total: number };
   /** Milliseconds (performance.now unless a test passes its own clock). */
   now?: () => number;
   idleMs?: number;
@@ -48,22 +49,27 @@ export interface IdleCollectorOptions {
 
 export class IdleCollector {
   private timer?: NodeJS.Timeout;
-  private readonly heapBytes: () => number;
+  private readonly heap: () => { used: number; total: number };
   private readonly now: () => number;
   private readonly idleMs: number;
   private readonly growthBytes: number;
   private lastWork = 0;
-  /** The heap's use after the last idle collection (at first: when the collector was made). */
-  private baseline: number;
+  /** The heap after the last idle collection (at first: when the collector was made). */
+  private baseline: { used: number; total: number };
   /** How many collections ran. */
   collections = 0;
 
   constructor(private readonly options: IdleCollectorOptions) {
-    this.heapBytes = options.heapBytes ?? (() => v8.getHeapStatistics().used_heap_size);
+    this.heap =
+      options.heap ??
+      (() => {
+        const h = v8.getHeapStatistics();
+        return { used: h.used_heap_size, total: h.total_heap_size };
+      });
     this.now = options.now ?? (() => performance.now());
     this.idleMs = options.idleMs ?? IDLE_MS;
     this.growthBytes = options.growthBytes ?? GROWTH_BYTES;
-    this.baseline = this.heapBytes();
+    this.baseline = this.heap();
   }
 
   /** Work happened: the idle wait starts again. Cheap: a clock read, and a timer only when none is set. */
@@ -97,12 +103,15 @@ export class IdleCollector {
       this.arm(this.idleMs - quiet);
       return;
     }
-    if (this.heapBytes() - this.baseline < this.growthBytes) {
+    const now = this.heap();
+    if (now.used - this.baseline.used < this.growthBytes && now.total - this.baseline.total < this.growthBytes) {
       return;
     }
     gc();
     this.collections++;
-    this.baseline = this.heapBytes();
+    // V8 releases the freed pages after the collection: a total that shrinks later only
+    // makes the next threshold easier to reach; it never makes a collection repeat in vain.
+    this.baseline = this.heap();
   }
 
   dispose(): void {
