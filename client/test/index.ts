@@ -4,7 +4,10 @@
 // examples/. Expected findings come from the engine itself (analyze, fixAll), so the
 // suite checks what the server publishes against what the engine says.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { SERVER_NODE_FLAGS } from '../../server/src/lsp/nodeFlags';
 import { analyze, fixAll } from '../../server/src/engine/analyze';
 import { LineMap } from '../../server/src/engine/positions';
 import { AREAS } from '../../server/src/engine/types';
@@ -127,6 +130,26 @@ it('activates on a design file, and its server starts', async () => {
   await waitFor('activation', () => ext.isActive);
   const a = await api();
   assert.ok(a.client.isRunning(), 'the language client is not running');
+});
+
+it('the server runs with the Node flags of nodeFlags.ts (a small young generation)', async () => {
+  await api();
+  // The server is a child of this extension host: its command line is in /proc.
+  const servers = fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => {
+      try {
+        return fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      } catch {
+        return [];
+      }
+    })
+    .filter((argv) => argv.some((a) => a.endsWith(path.join('bin', 'ddr.js'))) && argv.includes('lsp') && argv.includes(`--clientProcessId=${process.pid}`));
+  assert.equal(servers.length, 1, `one ddr server of this extension host: ${JSON.stringify(servers)}`);
+  const argv = servers[0];
+  const bin = argv.findIndex((a) => a.endsWith(path.join('bin', 'ddr.js')));
+  assert.deepEqual(argv.slice(1, bin), [...SERVER_NODE_FLAGS]);
 });
 
 it('*.design.yaml and *.design.yml are designs; other YAML is not', async () => {
