@@ -152,6 +152,23 @@ describe('completion reads the place from the indentation, on half-typed text', 
     assert.deepEqual(complete('design: x\ndsl: 1\nunknown:\n  $0\n'), []);
   });
 
+  test('the lines around the cursor: on the first line, on a last line without a line break, with CRLF', () => {
+    assert.deepEqual(complete('des$0').slice(0, 2), ['design → "design: " @"des"', 'dsl → "dsl: " @"des"']);
+    assert.deepEqual(complete(OP + '        type: $0'), ['query → "query" @""', 'command → "command" @""']);
+    const crlf = (s: string) => s.replace(/\n/g, '\r\n');
+    assert.deepEqual(complete(crlf(OP + '        type: $0\n')), ['query → "query" @""', 'command → "command" @""']);
+    // The keys above (`operations:`, `calls:`) and below (`services:`) end in `\r\n`: read without the `\r`.
+    const call = OP + '        calls:\n          - to: a.b\n            $0\n';
+    assert.deepEqual(complete(crlf(call)), complete(call));
+    assert.ok(complete(crlf(call)).some((c) => c.startsWith('timeout ')));
+    const top = 'design: x\n$0\nservices:\n  - name: a\n';
+    assert.deepEqual(complete(crlf(top)), complete(top));
+    assert.ok(!complete(crlf(top)).some((c) => c.startsWith('services ')));
+    const siblings = OP + '        $0\n        type: query\n        calls:\n          - to: a.b\n';
+    assert.deepEqual(complete(crlf(siblings)), complete(siblings));
+    assert.ok(!complete(crlf(siblings)).some((c) => /^(name|type|calls) /.test(c)));
+  });
+
   test('an empty file: the top-level keys, required first', () => {
     assert.deepEqual(complete('$0').slice(0, 3), ['design → "design: " @""', 'dsl → "dsl: " @""', 'description → "description: " @""']);
   });
