@@ -519,6 +519,20 @@ suite('ddr rules, explain, help', () => {
     assert.equal(code, 1);
   });
 
+  test('a reader that closes stderr early gets no crash either (stderr is set up on its first use)', async () => {
+    const dir = tempDir({});
+    // ~250 KB of "no such file" lines: more than a pipe holds, so a write meets the closed pipe.
+    const missing = Array.from({ length: 5000 }, (_, i) => `missing-${i}.design.yaml`);
+    const child = spawn(process.execPath, [BIN, 'lint', ...missing], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.once('data', () => child.stderr.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    // The run ends with its own code (2: files not found), not with an uncaught EPIPE (1).
+    assert.equal(code, 2);
+    assert.equal(stdout, 'no findings in 0 files\n');
+  });
+
   test('linting never loads the language server', () => {
     const dir = project();
     const script = `

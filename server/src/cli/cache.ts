@@ -4,9 +4,9 @@
 // The whole cache is dropped when ddr's version or the effective settings change, and it
 // is written atomically (a temporary file renamed over it), so a reader never sees half.
 // This module loads neither the engine nor `yaml`: a run served from the cache parses nothing.
-import type { Hash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// `import = require` binds the module itself: `import * as` would copy its exports at every start.
+import fs = require('node:fs');
+import path = require('node:path');
 import { defaultSettings, Settings } from '../engine/rule';
 import type { Position } from '../engine/types';
 import type { Outcome } from './analyseFile';
@@ -39,11 +39,18 @@ interface CacheData {
 }
 
 // node:crypto costs a few milliseconds to load: only runs with --cache pay them.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sha1 = (): Hash => (require('node:crypto') as typeof import('node:crypto')).createHash('sha1');
+let crypto: typeof import('node:crypto') | undefined;
+
+/** The sha1 of some bytes, base64: one call of `crypto.hash` where Node has it (20.12), no Hash object per file. */
+function sha1(data: Uint8Array | string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  crypto ??= require('node:crypto') as typeof import('node:crypto');
+  const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array | string, encoding: 'base64') => string }).hash;
+  return oneShot ? oneShot('sha1', data, 'base64') : crypto.createHash('sha1').update(data).digest('base64');
+}
 
 export function contentHash(raw: Uint8Array): string {
-  return sha1().update(raw).digest('base64');
+  return sha1(raw);
 }
 
 /** JSON with sorted keys, so that equal settings always give one key. */
@@ -64,9 +71,7 @@ function stableJson(v: unknown): string {
 
 /** A hash of the effective settings: the defaults and what the command line changed. */
 export function settingsKey(overrides: Partial<Settings>): string {
-  return sha1()
-    .update(stableJson({ defaults: defaultSettings, overrides }))
-    .digest('base64');
+  return sha1(stableJson({ defaults: defaultSettings, overrides }));
 }
 
 /** `--cache-location`: a file, or a folder (existing, or written with a trailing `/`) that gets `.ddrcache`. */

@@ -1,8 +1,9 @@
 // Which files `ddr lint` reads: files, folders (walked for design files) and globs
 // (`*`, `**`, `?`, matched over a directory walk). No dependency: the walk is small and
 // its rules are the ones users expect from ESLint and ruff.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// `import = require` binds the module itself: `import * as` would copy its exports at every start.
+import fs = require('node:fs');
+import path = require('node:path');
 
 export const DESIGN_FILE = /\.design\.ya?ml$/;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -153,7 +154,8 @@ export function walk(
 ): void {
   let real: string;
   try {
-    real = fs.realpathSync(root);
+    // The system's realpath: one call, where the JavaScript one stats every component.
+    real = fs.realpathSync.native(root);
   } catch (e) {
     problems.push(`${display(root, cwd)}: ${reason(e)}`);
     return;

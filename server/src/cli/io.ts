@@ -1,6 +1,7 @@
 // What a command touches outside itself, passed in so that commands stay plain functions.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// `import = require` binds the module itself: `import * as` would copy its exports at every start.
+import fs = require('node:fs');
+import path = require('node:path');
 import type { Rule } from '../engine/rule';
 import { editDistance } from '../engine/text';
 
@@ -24,7 +25,14 @@ export function packageVersion(): string {
       continue;
     }
     try {
-      const pkg = JSON.parse(fs.readFileSync(p, 'utf8')) as { name?: string; version?: string };
+      const text = fs.readFileSync(p, 'utf8');
+      // package.json holds the whole extension manifest (~30 KB): its two top-level keys
+      // are read where npm writes them (two spaces in) rather than by parsing all of it,
+      // which every run of every command would pay; any other layout is parsed.
+      const top = (key: string) => new RegExp(`^  "${key}": "([^"\\\\]+)",?$`, 'm').exec(text)?.[1];
+      const name = top('name');
+      const version = top('version');
+      const pkg = name && version ? { name, version } : (JSON.parse(text) as { name?: string; version?: string });
       if (pkg.name === 'distributed-design-review' && pkg.version) {
         return pkg.version;
       }

@@ -2,8 +2,9 @@
 // and exit 0 (clean), 1 (error findings or too many warnings) or 2 (usage error, or a
 // file that could not be read or written). One unreadable file never stops the others.
 import { isUtf8 } from 'node:buffer';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// `import = require` binds the module itself: `import * as` would copy its exports at every start.
+import fs = require('node:fs');
+import path = require('node:path');
 import type { Analysis } from '../engine/analyze';
 import { defaultSettings, Settings } from '../engine/rule';
 import type { Severity } from '../engine/types';

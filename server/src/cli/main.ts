@@ -34,6 +34,31 @@ Examples:
 const COMMAND_USAGE: Record<string, () => string> = { lint: () => LINT_USAGE, rules: () => rules().RULES_USAGE, explain: () => rules().EXPLAIN_USAGE };
 const hasUsage = (cmd: string | undefined): cmd is string => cmd !== undefined && Object.hasOwn(COMMAND_USAGE, cmd);
 
+/** `ddr lint | head` closes the pipe early: that is the reader's choice, not a crash. */
+function exitOnEpipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') {
+      process.exit(process.exitCode ?? 0);
+    }
+    throw e;
+  });
+}
+
+let stderrReady = false;
+
+/**
+ * process.stderr, set up on first use: Node creates the stream when it is first read
+ * (~1 ms), and a run that reports nothing on it (`ddr lint --cache` on unchanged files)
+ * need not pay for it.
+ */
+function stderr(): NodeJS.WriteStream {
+  if (!stderrReady) {
+    stderrReady = true;
+    exitOnEpipe(process.stderr);
+  }
+  return process.stderr;
+}
+
 function processIo(): Io {
   return {
     cwd: process.cwd(),
@@ -41,7 +66,7 @@ function processIo(): Io {
     stdoutIsTTY: !!process.stdout.isTTY,
     version: packageVersion(),
     stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
+    stderr: (s) => stderr().write(s),
   };
 }
 
@@ -122,14 +147,9 @@ export function main(argv: string[], io: Io = processIo()): number | Promise<num
 
 /** Entry point of bin/ddr.js. */
 export function run(argv: string[]): void {
-  // `ddr lint | head` closes the pipe early: that is the reader's choice, not a crash.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') {
-        process.exit(process.exitCode ?? 0);
-      }
-      throw e;
-    });
+  exitOnEpipe(process.stdout);
+  if (argv[0] === 'lsp') {
+    stderr(); // the language server logs to process.stderr itself, not through an Io
   }
   const code = main(argv);
   // The language server keeps the process alive itself; every other command ends here.
