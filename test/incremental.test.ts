@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { analyze, Analysis, fixesFor, IncrementalAnalyzer } from '../server/src/engine/analyze';
 import { generateDesign } from './bench/generate';
+import { ChunkCache } from '../server/src/engine/yaml/chunks';
+import { computeLineStarts, ParsedYaml } from '../server/src/engine/yaml/parse';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -210,4 +212,82 @@ test('checking the fixes of an analysis that is no longer the latest moves nothi
   // are does not matter, only that checking them leaves the latest analysis alone.
   fixesFor(old, f);
   assert.equal(placed(latest) + observable(latest), before);
+});
+
+test('after every edit of random edit sequences, the chunker cuts, counts lines and places comments and nodes as it does from scratch', () => {
+  // The chunker keeps its line starts and cut points from one text to the next and cuts
+  // again only around the edit: each of them, and what it places with them, must equal
+  // what a chunker with nothing kept finds, and the line starts what a scan of the text finds.
+  const r = prng(99);
+  let recut = 0;
+  let total = 0;
+  const shape = (p: ParsedYaml | undefined) =>
+    p && JSON.stringify({ comments: p.comments, lineStarts: p.lineStarts, nodes: rangesOf(p.doc.contents) });
+  for (const [name, original] of sources()) {
+    const cc = new ChunkCache();
+    let text = original;
+    cc.parse(text);
+    for (let i = 0; i < 60; i++) {
+      const before = text;
+      text = edit(text, r);
+      const got = cc.parse(text);
+      const fresh = new ChunkCache();
+      const want = fresh.parse(text);
+      const where = `${name}, edit ${i}:\n--- before\n${before}\n--- after\n${text}`;
+      assert.equal(shape(got), shape(want), where);
+      if (got) {
+        assert.deepEqual(got.lineStarts, computeLineStarts(text), where);
+        assert.deepEqual(cc.lastCuts, fresh.lastCuts, where);
+        total++;
+        recut += cc.lastCut < fresh.lastCuts.length / 2 ? 1 : 0;
+      }
+      if (!want || r(3) === 0) {
+        text = before;
+        assert.equal(shape(cc.parse(text)), shape(new ChunkCache().parse(text)), `${name}, undo of edit ${i}`);
+      }
+    }
+  }
+  assert.ok(recut > total / 2, `only ${recut} of ${total} parses cut around the edit`);
+});
+
+function rangesOf(n: unknown): unknown[] {
+  const out: unknown[] = [];
+  const walk = (x: { range?: number[]; items?: unknown[]; key?: unknown; value?: unknown } | null): void => {
+    if (!x || typeof x !== 'object') {
+      return;
+    }
+    if (x.range) {
+      out.push(x.range);
+    }
+    if (x.items) {
+      x.items.forEach((it) => walk(it as typeof x));
+    } else if ('key' in x && 'value' in x) {
+      walk(x.key as typeof x);
+      walk(x.value as typeof x);
+    }
+  };
+  walk(n as Parameters<typeof walk>[0]);
+  return out;
+}
+
+test('an edit that makes the chunker give up (a marker, an anchor, a tab, a lone CR) is noticed around the edit', () => {
+  // The chunker looks for these only where the text changed: each edit here makes one,
+  // some just after the edit's end, and a chunker with nothing kept gives up on each.
+  const design = 'design: x\ndsl: 1\nrequirements:\n- id: R1\n  text: a\n#...\n- id: R2\n  text: b\n#---\n- id: R3\n  text: c\n';
+  const cases: Array<[string, string, (t: string) => string]> = [
+    ['a document end after a deleted #', design, (t) => t.replace('#...', '...')],
+    ['a document start after a deleted #', design, (t) => t.replace('#---', '---')],
+    ['an anchor', design, (t) => t.replace('text: b', 'text: &b')],
+    ['a tab', design, (t) => t.replace('text: b', 'text:\tb')],
+    // `yaml` reads `# c\r- id: R2` as one comment, and the chunk as valid: only the chunker notices.
+    ['a CR that lost its LF', 'design: x\r\nrequirements:\r\n- id: R1\r\n# c\r\n- id: R2\r\n', (t) => t.replace('# c\r\n', '# c\r')],
+  ];
+  for (const [what, before, change] of cases) {
+    const cc = new ChunkCache();
+    assert.ok(cc.parse(before), `${what}: the text before is cut`);
+    const after = change(before);
+    assert.notEqual(after, before);
+    assert.equal(new ChunkCache().parse(after), undefined, `${what}: a chunker from scratch gives up`);
+    assert.equal(cc.parse(after), undefined, `${what}: the chunker that kept the text before gives up`);
+  }
 });
