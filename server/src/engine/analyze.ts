@@ -239,13 +239,13 @@ function analyzeText(
  */
 export class RuleCache {
   private items = new Map<Element, CachedFindings>();
-  private signature = '';
+  private signature: readonly string[] = [];
   checked = 0;
   reused = 0;
 
   /** @internal */
-  begin(signature: string): boolean {
-    const same = signature === this.signature;
+  begin(signature: readonly string[]): boolean {
+    const same = sameParts(signature, this.signature);
     this.signature = signature;
     if (!same) {
       this.items = new Map();
@@ -262,6 +262,19 @@ export class RuleCache {
   replace(next: Map<Element, CachedFindings>): void {
     this.items = next;
   }
+}
+
+/** Equal signatures; a reused element's part is the very same string, compared by reference. */
+function sameParts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 interface CachedFindings {
@@ -438,9 +451,11 @@ function isInside(el: Element, item: Element): boolean {
 /**
  * What rules read across top-level items: names, requirements, the facts of operations
  * (their calls aside), and the settings. Equal signatures mean an unchanged item's findings
- * still hold.
+ * still hold. One part per element, kept with it: an element reused by the ModelCache has
+ * the same text, so the same part (a string built and joined for the whole design was a
+ * tenth of a keystroke at 50k lines).
  */
-function signatureOf(design: Design, settings: Settings, active: Array<{ rule: Rule; sev: Severity }>): string {
+function signatureOf(design: Design, settings: Settings, active: Array<{ rule: Rule; sev: Severity }>): string[] {
   const parts: string[] = [JSON.stringify(settings), active.map((a) => ruleKey(a.rule, a.sev)).join(',')];
   const facts = (el: Element | undefined, skip: ReadonlySet<string>): string => {
     if (!el) {
@@ -462,34 +477,34 @@ function signatureOf(design: Design, settings: Settings, active: Array<{ rule: R
     }
     return out;
   };
-  // An element reused by the ModelCache has the same text, so the same facts: computed once.
-  const cached = (el: Element, skip: ReadonlySet<string>): string => {
-    let f = FACTS.get(el);
-    if (f === undefined) {
-      f = facts(el, skip);
-      FACTS.set(el, f);
+  const part = (el: Element, make: () => string): string => {
+    let p = PARTS.get(el);
+    if (p === undefined) {
+      p = make();
+      PARTS.set(el, p);
     }
-    return f;
+    return p;
   };
   for (const r of design.requirements) {
-    parts.push('R' + cached(r, NONE));
+    parts.push(part(r, () => 'R' + facts(r, NONE)));
   }
   for (const s of design.services) {
-    parts.push('S' + (s.name ?? ''));
+    parts.push(part(s, () => 'S' + (s.name ?? '')));
   }
+  // An operation is reused only with its service: the service's name is part of its text.
   for (const op of design.operations) {
-    parts.push('O' + (op.service?.name ?? '') + '.' + cached(op, OP_SKIP));
+    parts.push(part(op, () => 'O' + (op.service?.name ?? '') + '.' + facts(op, OP_SKIP)));
   }
   for (const list of [design.channels, design.data, design.workflows]) {
     for (const e of list) {
-      parts.push('N' + e.kind + ':' + (e.name ?? ''));
+      parts.push(part(e, () => 'N' + e.kind + ':' + (e.name ?? '')));
     }
   }
-  return parts.join('\n');
+  return parts;
 }
 
 const NONE: ReadonlySet<string> = new Set();
-const FACTS = new WeakMap<Element, string>();
+const PARTS = new WeakMap<Element, string>();
 /**
  * Of an operation, rules read across items only what makes it safe to repeat (type,
  * idempotency, its non-retryable errors) and its name; its timeout, calls and the rest

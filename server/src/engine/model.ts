@@ -157,43 +157,59 @@ interface CachedItem {
   elements: Element[];
   /** The node's start offset when the elements' ranges were last set. */
   start: number;
+  /** Its range arrays, once it has moved (rangesOf). */
+  ranges?: Range[];
 }
 
-/** Moves every range of a subtree of elements by `delta`; shared range arrays move once. */
-function shiftElements(elements: Element[], delta: number): void {
+/**
+ * Every range array of a subtree of elements, each once (elements share some: an anchor is
+ * its name's value range). Listed on the subtree's first move and kept: a keystroke moves
+ * every item after it, and a walk with a set per item was a fifth of a keystroke at 50k lines.
+ */
+function rangesOf(elements: Element[]): Range[] {
   const seen = new Set<Range>();
-  const mv = (r: Range | undefined) => {
+  const out: Range[] = [];
+  const add = (r: Range | undefined) => {
     if (r && !seen.has(r)) {
       seen.add(r);
-      r[0] += delta;
-      r[1] += delta;
+      out.push(r);
     }
   };
-  const mvField = (f: Field) => {
-    mv(f.keyRange);
-    mv(f.range);
-    mv(f.pairRange);
+  const addField = (f: Field) => {
+    add(f.keyRange);
+    add(f.range);
+    add(f.pairRange);
     if (f.items) {
       for (const it of f.items) {
-        mv(it.range);
+        add(it.range);
       }
     }
   };
   for (const el of elements) {
-    mv(el.range);
-    mv(el.anchor);
+    add(el.range);
+    add(el.anchor);
     for (const f of el.fields.values()) {
-      mvField(f);
+      addField(f);
     }
     for (const p of el.problems) {
-      mv(p.range);
+      add(p.range);
       if (p.field) {
-        mvField(p.field);
+        addField(p.field);
       }
       if (p.item) {
-        mv(p.item.range);
+        add(p.item.range);
       }
     }
+  }
+  return out;
+}
+
+/** Moves every range of a cached subtree by `delta`. */
+function shiftElements(hit: CachedItem, delta: number): void {
+  hit.ranges ??= rangesOf(hit.elements);
+  for (const r of hit.ranges) {
+    r[0] += delta;
+    r[1] += delta;
   }
 }
 
@@ -402,7 +418,7 @@ class Builder {
   private reuse(hit: CachedItem, n: MapNode, parent: Element, field: Field, index: number, path: string, waiverPath: string): Element {
     const start = nodeRange(n, [0, 0])[0];
     if (start !== hit.start) {
-      shiftElements(hit.elements, start - hit.start);
+      shiftElements(hit, start - hit.start);
       hit.start = start;
     }
     const root = hit.root;
@@ -620,25 +636,30 @@ class Builder {
             return;
           }
           const kind = type.of.kind;
-          const idKey = SCHEMA[kind].idKey;
-          const idNode = idKey ? (n as MapNode).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === idKey) : undefined;
-          const idVal = idNode && isPair(idNode) ? this.deref(idNode.value) : undefined;
-          const idStr = isScalar(idVal) && (typeof idVal.value === 'string' || typeof idVal.value === 'number') ? String(idVal.value) : undefined;
-          const seg = idStr !== undefined && kind !== 'call' && kind !== 'consumer' && kind !== 'step' && kind !== 'failureScenario' && kind !== 'waiver' ? idStr : undefined;
-          const base = el.path ? el.path + '.' : '';
-          const wbase = el.waiverPath ? el.waiverPath + '.' : '';
-          const path = `${base}${key}[${seg ?? i}]`;
-          const waiverPath = seg !== undefined ? `${wbase}${key}.${seg}` : `${wbase}${key}[${i}]`;
+          const paths = (): [string, string] => {
+            const idKey = SCHEMA[kind].idKey;
+            const idNode = idKey ? (n as MapNode).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === idKey) : undefined;
+            const idVal = idNode && isPair(idNode) ? this.deref(idNode.value) : undefined;
+            const idStr = isScalar(idVal) && (typeof idVal.value === 'string' || typeof idVal.value === 'number') ? String(idVal.value) : undefined;
+            const seg = idStr !== undefined && kind !== 'call' && kind !== 'consumer' && kind !== 'step' && kind !== 'failureScenario' && kind !== 'waiver' ? idStr : undefined;
+            const base = el.path ? el.path + '.' : '';
+            const wbase = el.waiverPath ? el.waiverPath + '.' : '';
+            return [`${base}${key}[${seg ?? i}]`, seg !== undefined ? `${wbase}${key}.${seg}` : `${wbase}${key}[${i}]`];
+          };
           const cache = el.kind === 'design' ? this.cache : undefined;
           const hit = cache?.get(n as object);
           // The same item text under another list (an edit removed the key above it) reads as another kind.
           if (hit && cache && hit.root.kind === kind) {
+            // Its paths are made of the list's key, its place and its text's name: the
+            // same key and place keep the paths it has.
+            const [path, waiverPath] = hit.root.index === i && hit.root.parentField?.key === key ? [hit.root.path, hit.root.waiverPath] : paths();
             item.element = this.reuse(hit, n as MapNode, el, field, i, path, waiverPath);
             cache.keep(n as object, hit);
             cache.reused++;
             return;
           }
           const before = this.d.all.length;
+          const [path, waiverPath] = paths();
           item.element = this.element(kind, n as MapNode, path, waiverPath, el, field, i);
           if (cache) {
             cache.keep(n as object, { root: item.element, elements: this.d.all.slice(before), start: nodeRange(n, [0, 0])[0] });

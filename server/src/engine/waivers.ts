@@ -21,6 +21,10 @@ export function ignoreComments(parsed: ParsedYaml): IgnoreComment[] {
   const text = parsed.text;
   const nextContent = nextContentLines(parsed);
   for (const c of parsed.comments) {
+    // `c.text` is the comment without `#`, trimmed: a cheap test before slicing the text.
+    if (!c.text.startsWith('review-ignore')) {
+      continue;
+    }
     const raw = text.slice(c.start, c.end);
     const m = IGNORE.exec(raw);
     if (!m) {
