@@ -19,9 +19,17 @@ export function docsPath(ruleId: string): string {
   return path.join(PACKAGE_ROOT, 'docs', 'rules', `${ruleId}.md`);
 }
 
+const DOCS_URIS = new Map<string, string>();
+
 /** The rule's doc page in the installed package (docs/rules/<ID>.md, written by `npm run gen`). */
 export function docsUri(ruleId: string): string {
-  return pathToFileURL(docsPath(ruleId)).toString();
+  // Every diagnostic carries it, on every keystroke: built once per rule.
+  let uri = DOCS_URIS.get(ruleId);
+  if (uri === undefined) {
+    uri = pathToFileURL(docsPath(ruleId)).toString();
+    DOCS_URIS.set(ruleId, uri);
+  }
+  return uri;
 }
 
 /** The doc page to open: the local file when it exists, else the published page. */

@@ -60,17 +60,6 @@ export function analysedFully(a: Analysis): boolean {
   return a.parsed.text === a.text && a.design.root !== undefined;
 }
 
-/**
- * The wait before analysing a changed document: none. The analysis is synchronous, so
- * the changes that arrive while it runs are read after it, each replacing the scheduled
- * run of the one before (tickets): a burst of typing costs one analysis per analysis
- * time — the adaptive debounce, measured by the analysis itself — and a pause in typing
- * is answered at once. Requests (hover, completion) are served between two analyses.
- */
-export function debounceFor(_length: number): number {
-  return 0;
-}
-
 interface Latest {
   version: number;
   settings: Settings;
@@ -82,7 +71,8 @@ interface OpenState {
   analyzer: IncrementalAnalyzer;
   /** How long the last analysis took (ms), for the log. */
   lastMs: number;
-  timer?: NodeJS.Timeout;
+  /** The scheduled run (see schedule). */
+  timer?: NodeJS.Immediate;
   /** Bumped by every change: a run scheduled before it is dropped. */
   ticket: number;
   publishedVersion?: number;
@@ -134,7 +124,14 @@ export class Documents {
     }
   }
 
-  /** Analyses an open document soon (at once when small) and publishes its diagnostics. */
+  /**
+   * Analyses an open document at once and publishes its diagnostics. There is no wait:
+   * the analysis is synchronous, so the changes that arrive while it runs are read after
+   * it, each replacing the scheduled run of the one before (tickets): a burst of typing
+   * costs one analysis per analysis time — the adaptive debounce, measured by the
+   * analysis itself — and a pause in typing is answered at once. Requests (hover,
+   * completion) are served between two analyses.
+   */
   schedule(uri: string): void {
     const doc = this.docs.get(uri);
     if (!doc) {
@@ -143,15 +140,21 @@ export class Documents {
     const st = this.stateOf(uri);
     const ticket = ++st.ticket;
     if (st.timer) {
-      clearTimeout(st.timer);
+      clearImmediate(st.timer);
     }
-    st.timer = setTimeout(() => {
-      st.timer = undefined;
-      this.settings.get(uri).then(
-        (settings) => this.guard(() => this.runScheduled(uri, ticket, settings)),
-        () => undefined,
-      );
-    }, debounceFor(doc.getText().length));
+    // No timer: a timer of 0 waits a millisecond (Node's least), a third of a keystroke's
+    // analysis at 1k lines. vscode-jsonrpc handles one queued message per turn of the
+    // event loop (setImmediate); a run two turns away comes after the changes already
+    // received (a burst read while the last analysis ran), each of which replaces it.
+    st.timer = setImmediate(() => {
+      st.timer = setImmediate(() => {
+        st.timer = undefined;
+        this.settings.get(uri).then(
+          (settings) => this.guard(() => this.runScheduled(uri, ticket, settings)),
+          () => undefined,
+        );
+      });
+    });
   }
 
   private stateOf(uri: string): OpenState {
@@ -238,7 +241,7 @@ export class Documents {
   private closedDocument(uri: string): void {
     const st = this.open.get(uri);
     if (st?.timer) {
-      clearTimeout(st.timer);
+      clearImmediate(st.timer);
     }
     this.open.delete(uri);
     if (this.isWorkspaceDesign(uri)) {
