@@ -125,8 +125,10 @@ function nodeRange(n: unknown, fallback: Range): Range {
  * Reuse mutates them: an analysis built with a cache invalidates the one before it.
  */
 export class ModelCache {
-  private items = new WeakMap<object, CachedItem>();
-  private next = new WeakMap<object, CachedItem>();
+  // Maps, not WeakMaps: each build replaces them and keeps only the current nodes, and a
+  // WeakMap of every item filled on each keystroke was garbage collection's work (ephemerons).
+  private items = new Map<object, CachedItem>();
+  private next = new Map<object, CachedItem>();
   reused = 0;
   built = 0;
 
@@ -141,13 +143,13 @@ export class ModelCache {
   /** @internal Starts a build: what the last build kept becomes what this one may reuse. */
   begin(): void {
     this.items = this.next;
-    this.next = new WeakMap();
+    this.next = new Map();
     this.reused = 0;
     this.built = 0;
   }
   clear(): void {
-    this.items = new WeakMap();
-    this.next = new WeakMap();
+    this.items = new Map();
+    this.next = new Map();
   }
 }
 
@@ -636,30 +638,20 @@ class Builder {
             return;
           }
           const kind = type.of.kind;
-          const paths = (): [string, string] => {
-            const idKey = SCHEMA[kind].idKey;
-            const idNode = idKey ? (n as MapNode).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === idKey) : undefined;
-            const idVal = idNode && isPair(idNode) ? this.deref(idNode.value) : undefined;
-            const idStr = isScalar(idVal) && (typeof idVal.value === 'string' || typeof idVal.value === 'number') ? String(idVal.value) : undefined;
-            const seg = idStr !== undefined && kind !== 'call' && kind !== 'consumer' && kind !== 'step' && kind !== 'failureScenario' && kind !== 'waiver' ? idStr : undefined;
-            const base = el.path ? el.path + '.' : '';
-            const wbase = el.waiverPath ? el.waiverPath + '.' : '';
-            return [`${base}${key}[${seg ?? i}]`, seg !== undefined ? `${wbase}${key}.${seg}` : `${wbase}${key}[${i}]`];
-          };
           const cache = el.kind === 'design' ? this.cache : undefined;
           const hit = cache?.get(n as object);
           // The same item text under another list (an edit removed the key above it) reads as another kind.
           if (hit && cache && hit.root.kind === kind) {
             // Its paths are made of the list's key, its place and its text's name: the
             // same key and place keep the paths it has.
-            const [path, waiverPath] = hit.root.index === i && hit.root.parentField?.key === key ? [hit.root.path, hit.root.waiverPath] : paths();
+            const [path, waiverPath] = hit.root.index === i && hit.root.parentField?.key === key ? [hit.root.path, hit.root.waiverPath] : this.itemPaths(el, key, kind, n as MapNode, i);
             item.element = this.reuse(hit, n as MapNode, el, field, i, path, waiverPath);
             cache.keep(n as object, hit);
             cache.reused++;
             return;
           }
           const before = this.d.all.length;
-          const [path, waiverPath] = paths();
+          const [path, waiverPath] = this.itemPaths(el, key, kind, n as MapNode, i);
           item.element = this.element(kind, n as MapNode, path, waiverPath, el, field, i);
           if (cache) {
             cache.keep(n as object, { root: item.element, elements: this.d.all.slice(before), start: nodeRange(n, [0, 0])[0] });
@@ -672,6 +664,18 @@ class Builder {
       return;
     }
     this.checkScalar(el, field, type, node, undefined);
+  }
+
+  /** The path and waiver path of item `i` of list `key` of `el`: by its name where it has one. */
+  private itemPaths(el: Element, key: string, kind: ObjectKind, n: MapNode, i: number): [string, string] {
+    const idKey = SCHEMA[kind].idKey;
+    const idNode = idKey ? n.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === idKey) : undefined;
+    const idVal = idNode && isPair(idNode) ? this.deref(idNode.value) : undefined;
+    const idStr = isScalar(idVal) && (typeof idVal.value === 'string' || typeof idVal.value === 'number') ? String(idVal.value) : undefined;
+    const seg = idStr !== undefined && kind !== 'call' && kind !== 'consumer' && kind !== 'step' && kind !== 'failureScenario' && kind !== 'waiver' ? idStr : undefined;
+    const base = el.path ? el.path + '.' : '';
+    const wbase = el.waiverPath ? el.waiverPath + '.' : '';
+    return [`${base}${key}[${seg ?? i}]`, seg !== undefined ? `${wbase}${key}.${seg}` : `${wbase}${key}[${i}]`];
   }
 
   private emptyElement(kind: ObjectKind, parent: Element, field: Field): Element {
