@@ -244,12 +244,9 @@ export function editBetween(prev: string, text: string): Edit {
  */
 export function updateLineStarts(old: readonly number[], text: string, e: Edit): number[] {
   const delta = e.newEnd - e.oldEnd;
-  const out: number[] = [];
-  let i = 0;
   // A line start p belongs to the `\n` at p - 1: kept before the edit, moved after it.
-  while (i < old.length && old[i] <= e.start) {
-    out.push(old[i++]);
-  }
+  let i = lineOf(old as number[], e.start) + 1;
+  const out = old.slice(0, i);
   for (let at = text.indexOf('\n', e.start); at >= 0 && at < e.newEnd; at = text.indexOf('\n', at + 1)) {
     out.push(at + 1);
   }
@@ -347,9 +344,13 @@ function recut(
   }
   if (stopped) {
     chunks[chunks.length - 1].end = old[end].start + delta;
+    // Moved in place: the previous cut is replaced by this one (or dropped if it fails).
     for (let k = end; k < old.length; k++) {
       const c = old[k];
-      chunks.push({ ...c, start: c.start + delta, end: c.end + delta, line: c.line + lineDelta });
+      c.start += delta;
+      c.end += delta;
+      c.line += lineDelta;
+      chunks.push(c);
       parses.push(prev.parses[k]);
     }
   }
