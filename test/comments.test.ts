@@ -1,5 +1,5 @@
-// parse.ts collects comments while it lexes (tokenize); they must be exactly the comment
-// tokens of the finished CST, and the tokens exactly Parser.parse's, on every kind of
+// parse.ts collects comments while it lexes (tokenize, also used by chunks.ts); they must
+// be exactly the comment tokens of the finished CST, and the tokens exactly Parser.parse's, on every kind of
 // YAML the tests hold: the examples, the rule fixtures, the fault corpus and edge cases
 // where a `#` is not a comment (inside quotes, block scalars, plain scalars, flow).
 import { strict as assert } from 'node:assert';
@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { Parser } from 'yaml';
 import { computeLineStarts } from '../server/src/engine/lines';
-import { collectComments, tokenize } from '../server/src/engine/yaml/parse';
+import { Comment, tokenize } from '../server/src/engine/yaml/parse';
 import { generateDesign } from './bench/generate';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -43,6 +43,30 @@ const EDGE_CASES: Record<string, string> = {
   rootBlockScalar: '--- |\n#not a comment\ntext\n',
 };
 
+/** The oracle: the comment tokens of the finished CST, found by visiting every object of it. */
+function cstComments(tokens: unknown[], text: string, lineStarts: number[]): Comment[] {
+  const out: Comment[] = [];
+  const stack: unknown[] = [tokens];
+  while (stack.length) {
+    const o = stack.pop();
+    if (!o || typeof o !== 'object') {
+      continue;
+    }
+    const t = o as { type?: string; offset?: number; source?: unknown };
+    if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
+      let line = 0;
+      while (line + 1 < lineStarts.length && lineStarts[line + 1] <= t.offset) {
+        line++;
+      }
+      const ownLine = text.slice(lineStarts[line], t.offset).trim() === '';
+      out.push({ start: t.offset, end: t.offset + t.source.trimEnd().length, text: t.source.slice(1).trim(), ownLine, line });
+      continue;
+    }
+    stack.push(...Object.values(o));
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
 /** Every object of a token tree with its scalar fields, in order, without recursion (some files nest 10,000 deep). */
 function flat(tokens: unknown[]): string[] {
   const out: string[] = [];
@@ -72,7 +96,7 @@ function check(name: string, text: string): void {
   const { tokens, comments } = tokenize(text, lineStarts, (o) => seen.push(o));
   assert.deepEqual(flat(tokens), flat(expectedTokens), `${name}: the tokens of Parser.parse`);
   assert.deepEqual(seen, expectedLines, `${name}: the same onNewLine calls as Parser.parse`);
-  assert.deepEqual(comments, collectComments(expectedTokens, text, lineStarts), `${name}: the comment tokens of the CST`);
+  assert.deepEqual(comments, cstComments(expectedTokens, text, lineStarts), `${name}: the comment tokens of the CST`);
 }
 
 test('tokenize: comments and tokens equal a walk of the CST, on edge cases', () => {

@@ -13,8 +13,8 @@
 // the whole text: anchors (aliases reach across chunks), directives and document markers,
 // a root that is not a block mapping, and any chunk with a syntax error (errors depend on
 // context). Tests compare the two on random edit sequences.
-import { CST, Document, isMap, isPair, isScalar, isSeq, LineCounter, Pair, Parser, Composer, YAMLMap, YAMLSeq } from 'yaml';
-import { collectComments, collectionDeeperThan, COMPOSER_OPTIONS, computeLineStarts, Comment, lineOf, duplicateKeys, MAX_PARSE_DEPTH, ParsedYaml } from './parse';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Pair, Composer, YAMLMap, YAMLSeq } from 'yaml';
+import { COMPOSER_OPTIONS, computeLineStarts, Comment, lineOf, duplicateKeys, MAX_PARSE_DEPTH, ParsedYaml, tokenize } from './parse';
 
 interface ChunkParse {
   /** For a key chunk: the pair; for an item chunk: the item node. */
@@ -449,20 +449,14 @@ function cutLines(
 }
 
 function parseChunk(src: string, c: Chunk): ChunkParse | undefined {
-  const parser = new Parser();
   const composer = new Composer(COMPOSER_OPTIONS);
-  const tokens: CST.Token[] = [];
+  const { tokens, comments } = tokenize(src, computeLineStarts(src));
   const docs: Document.Parsed[] = [];
-  for (const t of parser.parse(src)) {
-    tokens.push(t);
-  }
   // Composing is recursive: measure the nesting on the tokens first, as parse.ts does.
-  const depth = nestingDepth(tokens, 400);
+  // Too deep to compose: the full parse reports it.
+  const depth = nestingDepth(tokens, MAX_PARSE_DEPTH);
   if (depth === undefined) {
     return undefined;
-  }
-  if (collectionDeeperThan(tokens, MAX_PARSE_DEPTH) !== undefined) {
-    return undefined; // too deep to compose: the full parse reports it
   }
   for (const d of composer.compose(tokens, true, src.length)) {
     docs.push(d);
@@ -471,7 +465,6 @@ function parseChunk(src: string, c: Chunk): ChunkParse | undefined {
     return undefined;
   }
   const contents = docs[0].contents as unknown;
-  const comments = collectComments(tokens, src, computeLineStarts(src));
   if (c.kind === 'key') {
     if (!isMap(contents) || contents.items.length !== 1 || !isPair(contents.items[0]) || !isScalar(contents.items[0].key)) {
       return undefined;

@@ -450,32 +450,3 @@ export function tokenize(text: string, lineStarts: number[], onNewLine?: (offset
   return { tokens, comments };
 }
 
-/** The comments of parsed CST tokens, found by visiting every token. */
-export function collectComments(tokens: unknown[], text: string, lineStarts: number[]): Comment[] {
-  const out: Comment[] = [];
-  const stack: unknown[] = [tokens];
-  while (stack.length) {
-    const o = stack.pop();
-    if (!o || typeof o !== 'object') {
-      continue;
-    }
-    if (Array.isArray(o)) {
-      for (let i = o.length - 1; i >= 0; i--) {
-        stack.push(o[i]);
-      }
-      continue;
-    }
-    const t = o as { type?: string; offset?: number; source?: unknown };
-    if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
-      out.push(commentAt(text, lineStarts, t.offset, t.source));
-      continue;
-    }
-    for (const k of Object.keys(o)) {
-      const v = (o as Record<string, unknown>)[k];
-      if (v && typeof v === 'object') {
-        stack.push(v);
-      }
-    }
-  }
-  return out.sort((a, b) => a.start - b.start);
-}
