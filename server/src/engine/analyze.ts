@@ -245,7 +245,7 @@ export class RuleCache {
 
   /** @internal */
   begin(signature: readonly string[]): boolean {
-    const same = sameParts(signature, this.signature);
+    const same = sameStrings(signature, this.signature);
     this.signature = signature;
     if (!same) {
       this.items = new Map();
@@ -264,8 +264,8 @@ export class RuleCache {
   }
 }
 
-/** Equal signatures; a reused element's part is the very same string, compared by reference. */
-function sameParts(a: readonly string[], b: readonly string[]): boolean {
+/** Equal string arrays, element by element (a reused element's signature part is the very same string). */
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) {
     return false;
   }
@@ -669,17 +669,6 @@ function commentTexts(parsed: ParsedYaml): string[] {
   return parsed.comments.map((c) => c.text).sort();
 }
 
-function sameMultiset(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) {
-    return false;
-  }
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) {
-      return false;
-    }
-  }
-  return true;
-}
 
 function findingKey(f: Finding): string {
   return `${f.ruleId}@${f.path}`;
@@ -722,7 +711,7 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
     }
     const accept = (again: Analysis): boolean =>
       again.parsed.problems.length <= analysis.parsed.problems.length &&
-      sameMultiset(before, commentTexts(again.parsed)) &&
+      sameStrings(before, commentTexts(again.parsed)) &&
       // The finding is gone…
       !again.findings.some((f) => f.ruleId === finding.ruleId && f.path === finding.path && f.message === finding.message) &&
       // …and no structure finding came.

@@ -548,39 +548,8 @@ function shiftRange(r: number[], delta: number): void {
   r[2] += delta;
 }
 
-/** The range arrays `shift` moves, and the chunk's own. */
-function rangesOf(p: ChunkParse): number[][] {
-  const out: number[][] = [p.outer];
-  if (p.seqRange) {
-    out.push(p.seqRange);
-  }
-  const stack: unknown[] = [p.node];
-  while (stack.length) {
-    const n = stack.pop() as { range?: number[]; items?: unknown[]; key?: unknown; value?: unknown } | null;
-    if (!n || typeof n !== 'object') {
-      continue;
-    }
-    if (isPair(n)) {
-      stack.push(n.key, n.value);
-      continue;
-    }
-    if (n.range) {
-      out.push(n.range);
-    }
-    if (isMap(n) || isSeq(n)) {
-      for (const it of (n as YAMLMap | YAMLSeq).items) {
-        stack.push(it);
-      }
-    }
-  }
-  return out;
-}
-
-/** Moves every range of a parsed subtree by `delta`. */
-function shift(node: unknown, delta: number): void {
-  if (!delta || !node) {
-    return;
-  }
+/** Calls `f` with the range array of every node of a parsed subtree (pairs have none). */
+function forEachRange(node: unknown, f: (r: number[]) => void): void {
   const stack: unknown[] = [node];
   while (stack.length) {
     const n = stack.pop() as { range?: number[]; items?: unknown[]; key?: unknown; value?: unknown } | null;
@@ -592,9 +561,7 @@ function shift(node: unknown, delta: number): void {
       continue;
     }
     if (n.range) {
-      n.range[0] += delta;
-      n.range[1] += delta;
-      n.range[2] += delta;
+      f(n.range);
     }
     if (isMap(n) || isSeq(n)) {
       for (const it of (n as YAMLMap | YAMLSeq).items) {
@@ -602,4 +569,22 @@ function shift(node: unknown, delta: number): void {
       }
     }
   }
+}
+
+/** The range arrays `shift` moves, and the chunk's own. */
+function rangesOf(p: ChunkParse): number[][] {
+  const out: number[][] = [p.outer];
+  if (p.seqRange) {
+    out.push(p.seqRange);
+  }
+  forEachRange(p.node, (r) => out.push(r));
+  return out;
+}
+
+/** Moves every range of a parsed subtree by `delta`. */
+function shift(node: unknown, delta: number): void {
+  if (!delta || !node) {
+    return;
+  }
+  forEachRange(node, (r) => shiftRange(r, delta));
 }
