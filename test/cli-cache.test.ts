@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { describe as suite, test } from 'node:test';
 import { CachedPositions, LintCache, positionsOf, settingsKey } from '../server/src/cli/cache';
 import { LineMap } from '../server/src/engine/positions';
+import { RELATED, SHOP } from './support/designs';
 
 const repoRoot = path.join(__dirname, '..', '..');
 const BIN = path.join(repoRoot, 'bin', 'ddr.js');
@@ -47,27 +48,6 @@ function ddr(args: string[], cwd: string): Run {
 
 const same = (a: Run, b: Run) => assert.deepEqual({ code: a.code, stdout: a.stdout, stderr: a.stderr }, { code: b.code, stdout: b.stdout, stderr: b.stderr });
 
-// An error (DLV001), a warning with a fix (DSN002), an info (ORD006).
-const SHOP = `# Shop events.
-design: shop
-dsl: 1
-desciption: the shop   # typo
-channels:
-  - name: order-events
-    ordering: none
-`;
-// A duplicate name (DSN005, with related information) and a waived ORD006.
-const RELATED = `design: related
-dsl: 1
-channels:
-  - name: order-events
-    delivery: at-least-once
-    ordering: none  # review-ignore ORD006: consumers sort by timestamp
-  - name: order-events
-    delivery: at-most-once
-    ordering: none
-    out_of_order: drop
-`;
 const CLEAN = `design: clean
 dsl: 1
 channels:

@@ -12,6 +12,7 @@ import { after, describe as suite, test } from 'node:test';
 import { analyseText, Outcome } from '../server/src/cli/analyseFile';
 import { analyseInThreads, autoThreads, Job, MIN_BYTES, MIN_FILES } from '../server/src/cli/parallel';
 import { generateDesign } from './bench/generate';
+import { RELATED, SHOP } from './support/designs';
 
 const repoRoot = path.join(__dirname, '..', '..');
 const BIN = path.join(repoRoot, 'bin', 'ddr.js');
@@ -53,25 +54,6 @@ function ddr(args: string[], cwd: string): Run {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, threads };
 }
 
-const SHOP = `# Shop events.
-design: shop
-dsl: 1
-desciption: the shop   # typo
-channels:
-  - name: order-events
-    ordering: none
-`;
-const RELATED = `design: related
-dsl: 1
-channels:
-  - name: order-events
-    delivery: at-least-once
-    ordering: none  # review-ignore ORD006: consumers sort by timestamp
-  - name: order-events
-    delivery: at-most-once
-    ordering: none
-    out_of_order: drop
-`;
 
 /**
  * 40 generated designs of 160–550 lines with slips of every severity, and files that are
