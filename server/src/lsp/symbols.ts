@@ -63,16 +63,23 @@ export function onDocumentSymbol(documents: Documents, uri: string, hierarchical
 
 const ZERO: LspRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-export function onDefinition(documents: Documents, params: TextDocumentPositionParams): Location[] | null {
+/** The document's current analysis, its occurrences and the one at the position, or undefined. */
+function occurrenceFor(documents: Documents, params: TextDocumentPositionParams) {
   const cur = current(documents, params.textDocument.uri);
   if (!cur) {
-    return null;
+    return undefined;
   }
   const all = occurrences(cur.analysis);
   const o = occurrenceAt(cur.analysis, cur.map.offset(params.position), all);
-  if (!o) {
+  return o ? { cur, all, o } : undefined;
+}
+
+export function onDefinition(documents: Documents, params: TextDocumentPositionParams): Location[] | null {
+  const at = occurrenceFor(documents, params);
+  if (!at) {
     return null;
   }
+  const { cur, all, o } = at;
   if (o.kind === 'rule') {
     // A rule is defined by its documentation page.
     return fs.existsSync(docsPath(o.name)) ? [{ uri: docsUri(o.name), range: ZERO }] : null;
@@ -82,15 +89,11 @@ export function onDefinition(documents: Documents, params: TextDocumentPositionP
 }
 
 export function onReferences(documents: Documents, params: ReferenceParams): Location[] | null {
-  const cur = current(documents, params.textDocument.uri);
-  if (!cur) {
+  const at = occurrenceFor(documents, params);
+  if (!at) {
     return null;
   }
-  const all = occurrences(cur.analysis);
-  const o = occurrenceAt(cur.analysis, cur.map.offset(params.position), all);
-  if (!o) {
-    return null;
-  }
+  const { cur, all, o } = at;
   return referencesOf(cur.analysis, o.kind, o.name, params.context.includeDeclaration, all).map((r) => ({
     uri: params.textDocument.uri,
     range: toLspRange(cur.map, r.range),
