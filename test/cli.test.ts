@@ -12,6 +12,7 @@ import { escapeData, escapeProperty } from '../server/src/cli/format/github';
 import { writeAtomically } from '../server/src/cli/lint';
 import { unifiedDiff } from '../server/src/cli/diff';
 import { globToRegExp } from '../server/src/cli/files';
+import { SHOP } from './support/designs';
 
 const repoRoot = path.join(__dirname, '..', '..');
 const BIN = path.join(repoRoot, 'bin', 'ddr.js');
@@ -40,14 +41,7 @@ function noStack(r: Run): void {
 }
 
 // One error (DLV001), one warning with a safe fix (DSN002) and one info (ORD006).
-const FINDINGS = `# Shop events.
-design: shop
-dsl: 1
-desciption: the shop   # typo
-channels:
-  - name: order-events
-    ordering: none
-`;
+const FINDINGS = SHOP;
 const CLEAN = `design: clean
 dsl: 1
 channels:
