@@ -7,7 +7,7 @@
 // no analysis has run and no request has arrived for IDLE_MS, and the heap has grown by
 // GROWTH_BYTES since the last such collection — in use (garbage) or committed (pages V8
 // took for the burst) — the server runs one full collection. A keystroke that
-// arrives during it waits for it (a few ms at 1k lines, ~60 ms at 50k): hence the wait
+// arrives during it waits for it (a few ms at 1k lines, ~75 ms at 50k): hence the wait
 // for a pause in typing first, and the growth threshold, so that an idle editor is not
 // collected again and again.
 import * as v8 from 'node:v8';

@@ -403,12 +403,12 @@ export function resolveAlias(doc: Document.Parsed, alias: Alias): Node | undefin
   return table.get(alias);
 }
 
-/** Comments, read from the CST tokens of the same parse: exact, and no second lexing pass. */
-/** Whether text[from, to) is only white space (and a byte order mark), without slicing it. */
+/** Whether text[from, to) is only white space as `trim` knows it (a byte order mark too), without slicing it. */
 function onlySpaceBefore(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0xfeff && c !== 0x0d && c !== 0x0a && c !== 0x0b && c !== 0x0c && c !== 0xa0 && !(c > 0x7f && /\s/.test(text[i]))) {
+    // Spaces and tabs, nearly all there is, without a regular expression.
+    if (c !== 0x20 && c !== 0x09 && !/\s/.test(text[i])) {
       return false;
     }
   }
