@@ -70,12 +70,26 @@ function processIo(): Io {
   };
 }
 
+function loadServer(): { startServer(argv: string[]): void } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../lsp/server.bundle');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException)?.code !== 'MODULE_NOT_FOUND' || !/server\.bundle/.test(String((e as Error).message))) {
+      throw e;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../lsp/server');
+  }
+}
+
 function startLsp(argv: string[], io: Io): number {
   let server: { startServer(argv: string[]): void };
   try {
-    // Lazy on purpose: `ddr lint` must not load the language server.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    server = require('../lsp/server');
+    // Lazy on purpose: `ddr lint` must not load the language server. The bundle (one file,
+    // scripts/bundle.js) starts in less than half the time of the ~230 modules it holds;
+    // without it (only `tsc` ran) the modules themselves.
+    server = loadServer();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err?.code === 'MODULE_NOT_FOUND' && /lsp[\\/]server/.test(err.message)) {
