@@ -102,6 +102,10 @@ export class LspClient {
   readonly registrations: unknown[] = [];
   initializeResult?: InitializeResult;
   settings: unknown = {};
+  /** While set, answers to workspace/configuration wait for it (a slow client). */
+  configurationGate?: Promise<void>;
+  /** How many workspace/configuration requests the server sent. */
+  configurationRequests = 0;
   stderr = '';
   private waiters: Waiter[] = [];
 
@@ -130,7 +134,12 @@ export class LspClient {
       c.notifications.push({ method: n.method, params: n.params });
       c.wake();
     });
-    conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) => p.items.map(() => c.settings));
+    conn.onRequest('workspace/configuration', async (p: { items: Array<{ section?: string }> }) => {
+      c.configurationRequests++;
+      c.wake();
+      await c.configurationGate;
+      return p.items.map(() => c.settings);
+    });
     conn.onRequest('client/registerCapability', (p: unknown) => {
       c.registrations.push(p);
       return null;

@@ -10,17 +10,19 @@
 import { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, Analysis, AnalyzeOptions, IncrementalAnalyzer } from '../engine/analyze';
-import { testAnalyzeOptions } from './testHooks';
+import { logAnalyses, testAnalyzeOptions } from './testHooks';
 import { checklistOf, ChecklistSummary } from '../engine/checklist';
 import { Settings } from '../engine/rule';
 import { lineMapOf, toDiagnostics, toLspRange } from './diagnostics';
-import { SettingsStore } from './settings';
+import { sameSettings, SettingsStore } from './settings';
 
 type Log = { error(m: string): void; info(m: string): void };
 
 /** The single call of the engine: incremental for an open document, full otherwise. */
 /** Fault injection for tests (testHooks.ts); undefined unless DDR_TEST_THROWING_RULE=1. */
 const TEST_OPTIONS = testAnalyzeOptions();
+/** Each analysis of an open document logged, for tests (testHooks.ts); false unless DDR_TEST_LOG_ANALYSES=1. */
+const LOG_ANALYSES = logAnalyses();
 
 export function runAnalysis(text: string, settings: Settings, log: Log, options: AnalyzeOptions | undefined = TEST_OPTIONS, analyzer?: IncrementalAnalyzer): Analysis {
   try {
@@ -69,8 +71,6 @@ interface Latest {
 interface OpenState {
   latest?: Latest;
   analyzer: IncrementalAnalyzer;
-  /** How long the last analysis took (ms), for the log. */
-  lastMs: number;
   /** The scheduled run (see schedule). */
   timer?: NodeJS.Immediate;
   /** Bumped by every change: a run scheduled before it is dropped. */
@@ -149,28 +149,47 @@ export class Documents {
     st.timer = setImmediate(() => {
       st.timer = setImmediate(() => {
         st.timer = undefined;
-        this.settings.get(uri).then(
-          (settings) => this.guard(() => this.runScheduled(uri, ticket, settings)),
+        const asked = this.settings.get(uri);
+        const guess = this.settings.ready(uri) ? undefined : this.settings.likely();
+        if (guess) {
+          // The client has not said yet which settings this document has (its first
+          // analysis): analyse with the likeliest while it answers (workspace/configuration
+          // is a round trip, a few ms in VS Code). Published only if the answer is the same.
+          this.guard(() => this.analyseAhead(uri, ticket, guess));
+        }
+        asked.then(
+          (settings) => this.guard(() => this.runScheduled(uri, ticket, guess && sameSettings(settings, guess) ? guess : settings)),
           () => undefined,
         );
       });
     });
   }
 
+  /** The analysis of the current version under `settings`, kept as the latest but not published (see schedule). */
+  private analyseAhead(uri: string, ticket: number, settings: Settings): void {
+    const st = this.open.get(uri);
+    const doc = this.docs.get(uri);
+    if (st && doc && ticket === st.ticket && !(st.latest && st.latest.version === doc.version && st.latest.settings === settings)) {
+      this.analyseOpen(uri, st, doc, settings);
+    }
+  }
+
   private stateOf(uri: string): OpenState {
     let st = this.open.get(uri);
     if (!st) {
-      st = { ticket: 0, analyzer: new IncrementalAnalyzer(), lastMs: 0 };
+      st = { ticket: 0, analyzer: new IncrementalAnalyzer() };
       this.open.set(uri, st);
     }
     return st;
   }
 
-  private analyseOpen(st: OpenState, text: string, settings: Settings): Analysis {
-    const t0 = performance.now();
-    const a = runAnalysis(text, settings, this.log, undefined, st.analyzer);
-    st.lastMs = performance.now() - t0;
-    return a;
+  private analyseOpen(uri: string, st: OpenState, doc: TextDocument, settings: Settings): Latest {
+    const latest = { version: doc.version, settings, analysis: runAnalysis(doc.getText(), settings, this.log, undefined, st.analyzer) };
+    st.latest = latest;
+    if (LOG_ANALYSES) {
+      this.log.info(`analysed ${uri} v${doc.version}`);
+    }
+    return latest;
   }
 
   private runScheduled(uri: string, ticket: number, settings: Settings): void {
@@ -182,8 +201,7 @@ export class Documents {
     const version = doc.version;
     let latest = st.latest;
     if (!latest || latest.version !== version || latest.settings !== settings) {
-      latest = { version, settings, analysis: this.analyseOpen(st, doc.getText(), settings) };
-      st.latest = latest;
+      latest = this.analyseOpen(uri, st, doc, settings);
     }
     // Synchronous since reading the version: this is the current version's result.
     if (this.docs.get(uri)?.version !== version) {
@@ -214,9 +232,7 @@ export class Documents {
       // until then this is still the right text to answer from.
       return { analysis: st.latest.analysis, version: doc.version };
     }
-    const settings = this.settings.known(uri);
-    const analysis = this.analyseOpen(st, doc.getText(), settings);
-    st.latest = { version: doc.version, settings, analysis };
+    const { analysis } = this.analyseOpen(uri, st, doc, this.settings.known(uri));
     return { analysis, version: doc.version };
   }
 

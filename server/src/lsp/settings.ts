@@ -11,6 +11,11 @@ import type { Severity } from '../engine/types';
 
 export const SECTION = 'ddr';
 
+/** Whether two settings are the same, whether or not they are the same object. */
+export function sameSettings(a: Settings, b: Settings): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
 type Log = (message: string) => void;
 
 /** Reads `a.b.c` from nested objects or from a flat `"a.b.c"` key (or `"b.c"` under `a`). */
@@ -102,6 +107,8 @@ export class SettingsStore {
   private readonly cache = new Map<string, Promise<Settings>>();
   private readonly resolvedCache = new Map<string, Settings>();
   private pushed: Settings = defaultSettings;
+  /** The settings the client answered last, for any scope: the likeliest for a scope not asked yet. */
+  private lastResolved?: Settings;
 
   /** True when the client answers workspace/configuration; set from `initialize`. */
   pull = false;
@@ -130,6 +137,7 @@ export class SettingsStore {
         .then((s) => {
           if (generation === this.generation) {
             this.resolvedCache.set(scopeUri, s);
+            this.lastResolved = s;
           }
           return s;
         });
@@ -143,6 +151,25 @@ export class SettingsStore {
     return this.pull ? (this.resolvedCache.get(scopeUri) ?? defaultSettings) : this.pushed;
   }
 
+  /** The settings of a scope when they are known now: the client answered for it (or pushes them). */
+  ready(scopeUri: string): Settings | undefined {
+    return this.pull ? this.resolvedCache.get(scopeUri) : this.pushed;
+  }
+
+  /**
+   * The settings a scope not asked yet most likely has: those the client answered last
+   * (a design beside the last one opened), else the defaults until settings change (then
+   * none). A guess to start an analysis with while the client answers, never a result
+   * published as is.
+   */
+  likely(): Settings | undefined {
+    if (!this.pull) {
+      return this.pushed;
+    }
+    // After a change of settings, the defaults are no better a guess than the old settings.
+    return this.lastResolved ?? (this.generation === 0 ? defaultSettings : undefined);
+  }
+
   forget(scopeUri: string): void {
     this.cache.delete(scopeUri);
     this.resolvedCache.delete(scopeUri);
@@ -152,6 +179,7 @@ export class SettingsStore {
     this.generation++;
     this.cache.clear();
     this.resolvedCache.clear();
+    this.lastResolved = undefined;
     if (!this.pull) {
       const section = pushedSettings && typeof pushedSettings === 'object' ? (pushedSettings as Record<string, unknown>)[SECTION] : undefined;
       this.pushed = toEngineSettings(section, this.log);

@@ -4,6 +4,8 @@
 //
 // DDR_TEST_THROWING_RULE=1 adds a rule, TST999, that throws on every design: the server
 // must log it, keep the other rules' findings and keep answering.
+// DDR_TEST_LOG_ANALYSES=1 logs every analysis of an open document (`analysed <uri> v<n>`),
+// so that a test sees when the server analysed and how often (test/lsp-settings.test.ts).
 import type { AnalyzeOptions } from '../engine/analyze';
 import { defineRule, Rule } from '../engine/rule';
 
@@ -25,4 +27,9 @@ const throwingRule: Rule = defineRule({
 /** The analysis options the environment asks for, or undefined (always, outside tests). */
 export function testAnalyzeOptions(env: NodeJS.ProcessEnv = process.env): AnalyzeOptions | undefined {
   return env.DDR_TEST_THROWING_RULE === '1' ? { extraRules: [throwingRule] } : undefined;
+}
+
+/** Whether to log each analysis of an open document (DDR_TEST_LOG_ANALYSES=1): false outside tests. */
+export function logAnalyses(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.DDR_TEST_LOG_ANALYSES === '1';
 }
