@@ -6,10 +6,10 @@
 // 1,000-line design open, that was 110 MB of RSS with 11 MB of the heap alive. So, once
 // no analysis has run and no request has arrived for IDLE_MS, and the heap has grown by
 // GROWTH_BYTES since the last such collection — in use (garbage) or committed (pages V8
-// took for the burst) — the server runs one full collection. A keystroke that
-// arrives during it waits for it (a few ms at 1k lines, ~75 ms at 50k): hence the wait
-// for a pause in typing first, and the growth threshold, so that an idle editor is not
-// collected again and again.
+// took for the burst) — the server runs one full collection, compacting (see
+// `compacting`). A keystroke that arrives during it waits for it (~20 ms at 1k lines,
+// ~115 ms at 50k): hence the wait for a pause in typing first, and the growth
+// threshold, so that an idle editor is not collected again and again.
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
@@ -35,6 +35,35 @@ export function exposeGc(): (() => void) | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A full collection that also compacts the old generation: moves what is alive onto as
+ * few pages as it takes, so that the pages the burst filled with garbage go back to the
+ * system. A plain full collection frees the garbage but keeps pages where a little is
+ * alive: after the same work, a server at 1k lines rested at 75 MB or at 100 MB from one
+ * run to the next, 96–120 MB at 10k, 175 MB at 50k; compacted, 74, 87 and 144 MB every
+ * time. It costs about twice a plain collection (~20 ms at 1k lines, ~40 at 10k, ~115 at
+ * 50k), once, after a pause. V8 compacts when its own heuristics say so; the flag makes
+ * it compact every page for this one collection, and is unset again at once.
+ */
+export function compacting(gc: () => void): () => void {
+  return () => {
+    let set = false;
+    try {
+      v8.setFlagsFromString('--compact-on-every-full-gc');
+      set = true;
+    } catch {
+      // Then a plain collection, which still frees the garbage.
+    }
+    try {
+      gc();
+    } finally {
+      if (set) {
+        v8.setFlagsFromString('--no-compact-on-every-full-gc');
+      }
+    }
+  };
 }
 
 export interface IdleCollectorOptions {

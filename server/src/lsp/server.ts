@@ -31,7 +31,7 @@ import * as path from 'node:path';
 import { Documents } from './documents';
 import { FramingGuard } from './framing';
 import { onHover } from './hover';
-import { exposeGc, IdleCollector } from './idleGc';
+import { compacting, exposeGc, IdleCollector } from './idleGc';
 import { SettingsStore } from './settings';
 import { onDefinition, onDocumentSymbol, onPrepareRename, onReferences, onRename } from './symbols';
 import { Workspace } from './workspace';
@@ -133,7 +133,8 @@ export function serve(connection: Connection): void {
   const documents = new Documents(connection, settings, log);
   const workspace = new Workspace(documents, log);
   // Memory goes back once the server is idle (idleGc.ts): every analysis and request restarts the wait.
-  const collector = new IdleCollector({ gc: exposeGc() });
+  const gc = exposeGc();
+  const collector = new IdleCollector({ gc: gc && compacting(gc) });
   documents.onWork = () => collector.noteWork();
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
