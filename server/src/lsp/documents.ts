@@ -146,10 +146,13 @@ export class Documents {
     // analysis at 1k lines. vscode-jsonrpc handles one queued message per turn of the
     // event loop (setImmediate); a run two turns away comes after the changes already
     // received (a burst read while the last analysis ran), each of which replaces it.
+    // Asked now (a cached promise after the first time): vscode-jsonrpc writes a request
+    // once the current task is over, so a request made next to the analysis below would
+    // leave only after it, and its answer come back later still.
+    const asked = this.settings.get(uri);
     st.timer = setImmediate(() => {
       st.timer = setImmediate(() => {
         st.timer = undefined;
-        const asked = this.settings.get(uri);
         const guess = this.settings.ready(uri) ? undefined : this.settings.likely();
         if (guess) {
           // The client has not said yet which settings this document has (its first
