@@ -113,6 +113,22 @@ export interface Design {
 
 type MapNode = YAMLMap<unknown, unknown>;
 
+/** Each object kind's keys by name (the schema lists them in the order hovers and completion show). */
+const KEYS_BY_NAME = new Map<ObjectKind, Map<string, KeySpec>>();
+function keySpec(kind: ObjectKind, key: string): KeySpec | undefined {
+  let m = KEYS_BY_NAME.get(kind);
+  if (!m) {
+    m = new Map(SCHEMA[kind].keys.map((k) => [k.key, k]));
+    KEYS_BY_NAME.set(kind, m);
+  }
+  return m.get(key);
+}
+
+/** How a message names a value: the field, or an item of it. */
+function subject(field: Field, item: Item | undefined): string {
+  return item ? `an item of \`${field.key}\`` : `\`${field.key}\``;
+}
+
 function nodeRange(n: unknown, fallback: Range): Range {
   const r = (n as { range?: [number, number, number] } | null)?.range;
   return r ? [r[0], r[1]] : fallback;
@@ -367,7 +383,7 @@ class Builder {
       if (kind === 'review' && key === 'checklist') {
         // handled below with its spec
       }
-      const ks = spec.keys.find((k) => k.key === key);
+      const ks = keySpec(kind, key);
       if (!ks) {
         const suggestion = closest(key, spec.keys.map((k) => k.key));
         el.problems.push({
@@ -493,6 +509,17 @@ class Builder {
 
   /** The pairs of a mapping, with `<<` merge keys expanded (explicit keys win). */
   private pairsOf(map: MapNode): Array<{ key: unknown; value: unknown }> {
+    // Nearly always: pairs only, and no merge key. Then the items themselves, uncopied.
+    let plain = true;
+    for (const p of map.items) {
+      if (!isPair(p) || (isScalar(p.key) && p.key.value === '<<')) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      return map.items as Array<{ key: unknown; value: unknown }>;
+    }
     const own: Array<{ key: unknown; value: unknown }> = [];
     const merged: Array<{ key: unknown; value: unknown }> = [];
     for (const p of map.items) {
@@ -696,18 +723,17 @@ class Builder {
   }
 
   private checkScalar(el: Element, field: Field, type: ValueType, node: unknown, item: Item | undefined): void {
-    const what = item ? `an item of \`${field.key}\`` : `\`${field.key}\``;
     if (!isScalar(node)) {
-      this.invalid(el, field, `${what} must be ${describeType(type)}, not ${kindOf(node)}`, item);
+      this.invalid(el, field, `${subject(field, item)} must be ${describeType(type)}, not ${kindOf(node)}`, item);
       return;
     }
     const v = node.value;
     if (v === null) {
-      this.invalid(el, field, `${what} has no value; it must be ${describeType(type)}`, item);
+      this.invalid(el, field, `${subject(field, item)} has no value; it must be ${describeType(type)}`, item);
       return;
     }
     const bad = (extra = '', suggestion?: string) =>
-      this.invalid(el, field, `${what} must be ${describeType(type)}, not \`${String(v)}\`${extra}`, item, suggestion);
+      this.invalid(el, field, `${subject(field, item)} must be ${describeType(type)}, not \`${String(v)}\`${extra}`, item, suggestion);
     switch (type.t) {
       case 'string':
       case 'ref':
@@ -744,7 +770,7 @@ class Builder {
           this.invalid(
             el,
             field,
-            `${what} must be ${describeType(type)}, not \`${String(v)}\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''),
+            `${subject(field, item)} must be ${describeType(type)}, not \`${String(v)}\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''),
             item,
             suggestion,
           );
