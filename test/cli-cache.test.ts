@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe as suite, test } from 'node:test';
-import { CachedPositions, LintCache, positionsOf, settingsKey } from '../server/src/cli/cache';
+import { CachedPositions, LintCache, positionsOf, settingsKey, statKey } from '../server/src/cli/cache';
 import { LineMap } from '../server/src/engine/positions';
 import { RELATED, SHOP } from './support/designs';
 
@@ -27,23 +27,34 @@ interface Run {
   stderr: string;
   /** Files analysed by this run, relative to its folder, sorted. */
   analysed: string[];
+  /** Files this run read (DDR_TEST_READ_LOG), relative to its folder, sorted. */
+  read: string[];
 }
 
 function ddr(args: string[], cwd: string): Run {
-  const log = path.join(makeTempDir({}, 'ddr-cache-log-'), 'analysed.log');
-  const env: NodeJS.ProcessEnv = { ...process.env, DDR_TEST_ANALYSED_LOG: log };
+  const logs = makeTempDir({}, 'ddr-cache-log-');
+  const log = path.join(logs, 'analysed.log');
+  const readLog = path.join(logs, 'read.log');
+  const env: NodeJS.ProcessEnv = { ...process.env, DDR_TEST_ANALYSED_LOG: log, DDR_TEST_READ_LOG: readLog };
   delete env.FORCE_COLOR;
   delete env.NO_COLOR;
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env, timeout: 60_000 });
-  const analysed = fs.existsSync(log)
-    ? fs
-        .readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => path.relative(cwd, l.split('\t')[0]).split(path.sep).join('/'))
-        .sort()
-    : [];
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, analysed };
+  const paths = (file: string) =>
+    fs.existsSync(file)
+      ? fs
+          .readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => path.relative(cwd, l.split('\t')[0]).split(path.sep).join('/'))
+          .sort()
+      : [];
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, analysed: paths(log), read: paths(readLog) };
+}
+
+/** Moves the cache file's modification time 10 s on: as if it had been written that long after the files last changed. */
+function ageFiles(dir: string, cache = path.join(dir, '.ddrcache')): void {
+  const later = new Date(Date.now() + 10_000);
+  fs.utimesSync(cache, later, later);
 }
 
 const same = (a: Run, b: Run) => assert.deepEqual({ code: a.code, stdout: a.stdout, stderr: a.stderr }, { code: b.code, stdout: b.stdout, stderr: b.stderr });
@@ -115,6 +126,74 @@ suite('ddr lint --cache', () => {
     const later = new Date(Date.now() + 5_000);
     fs.utimesSync(path.join(dir, 'c.design.yaml'), later, later);
     assert.deepEqual(ddr(['lint', '--cache'], dir).analysed, []);
+  });
+
+  test('an unchanged file is not even read once its stat vouches for it (changed over 2 s before the cache was written)', () => {
+    const dir = project();
+    const plain = ddr(['lint'], dir);
+    assert.deepEqual(ddr(['lint', '--cache'], dir).analysed, ALL);
+    // Written just now, the files changed within 2 s of the cache: each is read and
+    // hashed (git's "racily clean"), and the cache is written again.
+    const racy = ddr(['lint', '--cache'], dir);
+    assert.deepEqual([racy.analysed, racy.read], [[], ALL]);
+    same(racy, plain);
+    ageFiles(dir);
+    const settled = ddr(['lint', '--cache'], dir);
+    assert.deepEqual([settled.analysed, settled.read], [[], []]);
+    same(settled, plain);
+    // A touched file has another stat: it is read and hashed, not analysed (same bytes),
+    // and its entry takes the new stat.
+    const later = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(dir, 'c.design.yaml'), later, later);
+    const touched = ddr(['lint', '--cache'], dir);
+    assert.deepEqual([touched.analysed, touched.read], [[], ['c.design.yaml']]);
+    same(touched, plain);
+    ageFiles(dir);
+    assert.deepEqual(ddr(['lint', '--cache'], dir).read, []);
+  });
+
+  test('a file changed within 2 s of the cache is read again even if its stat looks unchanged (a coarse clock)', () => {
+    const dir = project();
+    ddr(['lint', '--cache'], dir);
+    const cachePath = path.join(dir, '.ddrcache');
+    const original = fs.readFileSync(cachePath, 'utf8');
+    const file = path.join(dir, 'c.design.yaml');
+    // The same size, another finding: \`ordering: nope\` is not a value.
+    fs.writeFileSync(file, CLEAN.replace('ordering: none', 'ordering: nope'));
+    const plain = ddr(['lint'], dir);
+    assert.match(plain.stdout, /c\.design\.yaml:6:15 {2}error {2}DSN003/);
+    // What a file system with a 1 s or 2 s clock could leave: the stat kept with the old
+    // findings equal to the new file's.
+    const forge = () => {
+      const data = JSON.parse(original) as { files: Record<string, { stat?: string }> };
+      const key = Object.keys(data.files).find((k) => fs.realpathSync(k) === fs.realpathSync(file))!;
+      const st = fs.statSync(file, { bigint: true });
+      data.files[key].stat = statKey(st);
+      fs.writeFileSync(cachePath, JSON.stringify(data));
+    };
+    forge();
+    const r = ddr(['lint', '--cache'], dir);
+    assert.deepEqual([r.analysed, r.read], [['c.design.yaml'], ALL]);
+    same(r, plain);
+    // Only the 2 s rule stood between: with the cache aged, the forged stat is trusted
+    // and the old findings come back (which is why the rule is there).
+    forge();
+    ageFiles(dir);
+    const trusted = ddr(['lint', '--cache'], dir);
+    assert.deepEqual([trusted.analysed, trusted.read], [[], []]);
+    assert.doesNotMatch(trusted.stdout, /DSN003/);
+  });
+
+  test('a file that is not UTF-8 is read on every run: the run says so on stderr', () => {
+    const dir = tempDir({ 'a.design.yaml': SHOP, 'latin1.design.yaml': Buffer.from('design: caf\xe9\ndsl: 1\n', 'latin1') });
+    const plain = ddr(['lint'], dir);
+    assert.match(plain.stderr, /latin1\.design\.yaml: not valid UTF-8/);
+    ddr(['lint', '--cache'], dir);
+    ddr(['lint', '--cache'], dir);
+    ageFiles(dir);
+    const r = ddr(['lint', '--cache'], dir);
+    assert.deepEqual([r.analysed, r.read], [[], ['latin1.design.yaml']]);
+    same(r, plain);
   });
 
   test('a new file is analysed; a deleted one leaves the cache', () => {

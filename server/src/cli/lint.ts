@@ -4,14 +4,15 @@
 import { isUtf8 } from 'node:buffer';
 // `import = require` binds the module itself: `import * as` would copy its exports at every start.
 import fs = require('node:fs');
+import type { BigIntStats } from 'node:fs';
 import path = require('node:path');
 import type { Analysis } from '../engine/analyze';
 import { defaultSettings, Settings } from '../engine/rule';
 import type { Severity } from '../engine/types';
 import { closest, plural } from '../engine/text';
 import type { Outcome } from './analyseFile';
-import { one, parseArgs, Parsed, UsageError } from './args';
 import type { LintCache } from './cache';
+import { one, parseArgs, Parsed, UsageError } from './args';
 import { display, reason, resolvePaths } from './files';
 import { formatText } from './format/text';
 import type { FileResult, Locator } from './format/types';
@@ -45,8 +46,9 @@ Options:
                         ID is a rule id or name)
   --fix                 apply the safe fixes and write the files, then report what remains
   --fix-dry-run         print the diff --fix would apply; write nothing (exit 1 if any)
-  --cache               keep each file's findings in a cache: the next run only reads
-                        and hashes a file that did not change (not used by --fix)
+  --cache               keep each file's findings in a cache: the next run does not
+                        read a file whose stat is unchanged, and does not analyse one
+                        whose bytes are unchanged (not used by --fix)
   --cache-location <p>  the cache file, or a folder to put .ddrcache in
                         (default: .ddrcache in the current folder)
   --concurrency <n>     threads that analyse files: a number, off (one), or auto
@@ -209,8 +211,14 @@ interface Read {
  * Reads a file's bytes. A FIFO or a device would block or never end: only regular files
  * are read. The file is opened without blocking (opening a FIFO waits for a writer) and
  * checked on its descriptor, which also spares a second lookup of its path.
+ * DDR_TEST_READ_LOG (tests only) appends each path read to that file: which files a
+ * `--cache` run did not need to read.
  */
 export function readBytes(abs: string, maxChars = Infinity): Buffer {
+  const log = process.env.DDR_TEST_READ_LOG;
+  if (log) {
+    fs.appendFileSync(log, abs + '\n');
+  }
   const fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
     const st = fs.fstatSync(fd);
@@ -344,6 +352,8 @@ interface Entry {
   problem?: string;
   /** Its bytes' hash, with --cache. */
   hash?: string;
+  /** Its stat before it was read, with --cache (undefined: not to be trusted). */
+  stat?: BigIntStats;
   /** Its text, decoded when it is analysed. */
   read?: Read;
   outcome?: Outcome;
@@ -370,26 +380,37 @@ export function lint(argv: string[], io: Io): number | Promise<number> {
     return lintAndFix(run, entries);
   }
   const maxChars = settings.limits?.maxFileSize ?? defaultSettings.limits.maxFileSize;
+  const cached = o.cache ? caching() : undefined;
+  const cache = cached?.LintCache.load(o.cache!, io.version, cached.settingsKey(settings));
   for (const e of entries) {
+    if (cached && cache) {
+      // Stat first, then read: a change between the two leaves an older stat with the
+      // bytes, which the next run sees differ; the other order could keep a stale one.
+      e.stat = cached.fileStat(e.abs);
+      const hit = e.stat && cache.getByStat(e.abs, e.stat);
+      if (hit) {
+        const abs = e.abs;
+        e.outcome = hit.outcome;
+        e.map = new cached.CachedPositions(hit.positions, () => lineMap(readDesign(abs, maxChars).text));
+        continue;
+      }
+    }
     try {
       e.raw = readBytes(e.abs, maxChars);
     } catch (err) {
       e.problem = reason(err);
     }
-  }
-  let cache: LintCache | undefined;
-  if (o.cache) {
-    const { CachedPositions, contentHash, LintCache, settingsKey } = caching();
-    cache = LintCache.load(o.cache, io.version, settingsKey(settings));
-    for (const e of entries) {
-      if (e.raw) {
-        e.hash = contentHash(e.raw);
-        const hit = cache.get(e.abs, e.hash);
-        if (hit) {
-          const raw = e.raw;
-          e.outcome = hit.outcome;
-          e.map = new CachedPositions(hit.positions, () => lineMap(decode(raw).text));
-        }
+    if (cached && cache && e.raw) {
+      e.hash = cached.contentHash(e.raw);
+      // Bytes that are not UTF-8 are read every time: the run says so on stderr.
+      if (!isUtf8(e.raw)) {
+        e.stat = undefined;
+      }
+      const hit = cache.get(e.abs, e.hash, e.stat);
+      if (hit) {
+        const raw = e.raw;
+        e.outcome = hit.outcome;
+        e.map = new cached.CachedPositions(hit.positions, () => lineMap(decode(raw).text));
       }
     }
   }
@@ -403,7 +424,7 @@ export function lint(argv: string[], io: Io): number | Promise<number> {
     todo.forEach((e, i) => {
       e.outcome = outcomes[i];
       e.map = lineMap(e.read!.text, outcomes[i].lineStarts);
-      cache?.set(e.abs, e.hash!, outcomes[i], e.map);
+      cache?.set(e.abs, e.hash!, outcomes[i], e.map, e.stat);
     });
     return report(run, entries, cache);
   };
