@@ -10,8 +10,12 @@
 // `compacting`). A keystroke that arrives during it waits for it (~20 ms at 1k lines,
 // ~115 ms at 50k): hence the wait for a pause in typing first, and the growth
 // threshold, so that an idle editor is not collected again and again.
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
+// node:v8 and node:vm load on first use (~2.5 ms at start-up otherwise): the first
+// collection comes a second after the first work at the earliest.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const v8 = (): typeof import('node:v8') => require('node:v8');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const vm = (): typeof import('node:vm') => require('node:vm');
 
 export const IDLE_MS = 1000;
 /** How much the heap may grow (in use or committed, bytes) after an idle collection before the next is worth running. */
@@ -28,9 +32,9 @@ export function exposeGc(): (() => void) | undefined {
     return existing;
   }
   try {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as unknown;
-    v8.setFlagsFromString('--no-expose-gc');
+    v8().setFlagsFromString('--expose-gc');
+    const gc = vm().runInNewContext('gc') as unknown;
+    v8().setFlagsFromString('--no-expose-gc');
     return typeof gc === 'function' ? (gc as () => void) : undefined;
   } catch {
     return undefined;
@@ -51,7 +55,7 @@ export function compacting(gc: () => void): () => void {
   return () => {
     let set = false;
     try {
-      v8.setFlagsFromString('--compact-on-every-full-gc');
+      v8().setFlagsFromString('--compact-on-every-full-gc');
       set = true;
     } catch {
       // Then a plain collection, which still frees the garbage.
@@ -60,9 +64,26 @@ export function compacting(gc: () => void): () => void {
       gc();
     } finally {
       if (set) {
-        v8.setFlagsFromString('--no-compact-on-every-full-gc');
+        v8().setFlagsFromString('--no-compact-on-every-full-gc');
       }
     }
+  };
+}
+
+/**
+ * The server's collection: `compacting(exposeGc())`, made on its first call rather than
+ * at start-up; a no-op if V8 refuses to expose its gc.
+ */
+export function lazyCompactingGc(): () => void {
+  let made = false;
+  let gc: (() => void) | undefined;
+  return () => {
+    if (!made) {
+      made = true;
+      const g = exposeGc();
+      gc = g && compacting(g);
+    }
+    gc?.();
   };
 }
 
@@ -92,8 +113,9 @@ export class IdleCollector {
     this.heap =
       options.heap ??
       (() => {
-        const h = v8.getHeapStatistics();
-        return { used: h.used_heap_size, total: h.total_heap_size };
+        // V8's used_heap_size and total_heap_size, without loading node:v8.
+        const m = process.memoryUsage();
+        return { used: m.heapUsed, total: m.heapTotal };
       });
     this.now = options.now ?? (() => performance.now());
     this.idleMs = options.idleMs ?? IDLE_MS;

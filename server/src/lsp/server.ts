@@ -31,7 +31,7 @@ import * as path from 'node:path';
 import { Documents } from './documents';
 import { FramingGuard } from './framing';
 import { onHover } from './hover';
-import { compacting, exposeGc, IdleCollector } from './idleGc';
+import { IdleCollector, lazyCompactingGc } from './idleGc';
 import { SettingsStore } from './settings';
 import { onDefinition, onDocumentSymbol, onPrepareRename, onReferences, onRename } from './symbols';
 import { Workspace } from './workspace';
@@ -133,8 +133,7 @@ export function serve(connection: Connection): void {
   const documents = new Documents(connection, settings, log);
   const workspace = new Workspace(documents, log);
   // Memory goes back once the server is idle (idleGc.ts): every analysis and request restarts the wait.
-  const gc = exposeGc();
-  const collector = new IdleCollector({ gc: gc && compacting(gc) });
+  const collector = new IdleCollector({ gc: lazyCompactingGc() });
   documents.onWork = () => collector.noteWork();
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
