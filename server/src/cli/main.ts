@@ -1,6 +1,9 @@
 // The `ddr` command: lint, rules, explain, and lsp (the language server, loaded only for
 // that command so that linting never pays for LSP code). Every failure the user can cause
 // ends in one line on stderr and exit code 2, never a stack trace.
+import fs = require('node:fs');
+import path = require('node:path');
+import type { CodeCache } from '../lsp/bundleLoader';
 import { UsageError } from './args';
 import { Io, packageVersion } from './io';
 import { lint, LINT_USAGE } from './lint';
@@ -70,26 +73,28 @@ function processIo(): Io {
   };
 }
 
-function loadServer(): { startServer(argv: string[]): void } {
-  try {
+type Server = { startServer(argv: string[], options?: { codeCache?: CodeCache }): void };
+
+function loadServer(): { server: Server; codeCache?: CodeCache } {
+  const bundle = path.join(__dirname, '..', 'lsp', 'server.bundle.js');
+  if (!fs.existsSync(bundle)) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('../lsp/server.bundle');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException)?.code !== 'MODULE_NOT_FOUND' || !/server\.bundle/.test(String((e as Error).message))) {
-      throw e;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('../lsp/server');
+    return { server: require('../lsp/server') as Server };
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadBundle } = require('../lsp/bundleLoader') as typeof import('../lsp/bundleLoader');
+  const { exports, cache } = loadBundle<Server>(bundle);
+  return { server: exports, codeCache: cache };
 }
 
 function startLsp(argv: string[], io: Io): number {
-  let server: { startServer(argv: string[]): void };
+  let server: Server;
+  let codeCache: CodeCache | undefined;
   try {
     // Lazy on purpose: `ddr lint` must not load the language server. The bundle (one file,
     // scripts/bundle.js) starts in less than half the time of the ~230 modules it holds;
     // without it (only `tsc` ran) the modules themselves.
-    server = loadServer();
+    ({ server, codeCache } = loadServer());
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err?.code === 'MODULE_NOT_FOUND' && /lsp[\\/]server/.test(err.message)) {
@@ -102,7 +107,7 @@ function startLsp(argv: string[], io: Io): number {
     io.stderr('ddr: the language server is not built yet\n');
     return 2;
   }
-  server.startServer(argv);
+  server.startServer(argv, { codeCache });
   return 0;
 }
 

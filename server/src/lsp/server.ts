@@ -31,6 +31,7 @@ import * as path from 'node:path';
 import { Documents } from './documents';
 import { FramingGuard } from './framing';
 import { onHover } from './hover';
+import type { CodeCache } from './bundleLoader';
 import { IdleCollector, lazyCompactingGc } from './idleGc';
 import { SettingsStore } from './settings';
 import { onDefinition, onDocumentSymbol, onPrepareRename, onReferences, onRename } from './symbols';
@@ -91,7 +92,15 @@ function packageVersion(): string {
 }
 
 /** Starts the server on the transport named in argv; prints the usage and exits 2 without one. */
-export function startServer(argv: string[]): void {
+/** How long after the first work (and after any work that follows within it) the code cache is written. */
+export const CODE_CACHE_DELAY_MS = 500;
+
+export interface StartOptions {
+  /** The bundle's code cache (bundleLoader.ts), saved half a second after the first work. */
+  codeCache?: CodeCache;
+}
+
+export function startServer(argv: string[], options: StartOptions = {}): void {
   const transport = parseTransport(argv);
   if (!transport) {
     process.stderr.write(USAGE + '\n');
@@ -106,12 +115,12 @@ export function startServer(argv: string[]): void {
     console.warn = toStderr;
   }
   const connection = connect(transport);
-  serve(connection);
+  serve(connection, options);
   connection.listen();
 }
 
 /** Wires every feature to a connection (tests may pass their own). */
-export function serve(connection: Connection): void {
+export function serve(connection: Connection, options: StartOptions = {}): void {
   const log = {
     error: (m: string) => connection.console.error(m),
     info: (m: string) => connection.console.info(m),
@@ -134,7 +143,32 @@ export function serve(connection: Connection): void {
   const workspace = new Workspace(documents, log);
   // Memory goes back once the server is idle (idleGc.ts): every analysis and request restarts the wait.
   const collector = new IdleCollector({ gc: lazyCompactingGc() });
-  documents.onWork = () => collector.noteWork();
+  // The code cache is written once, half a second after the first work: it then holds what
+  // the start-up and a first analysis compiled (bundleLoader.ts). Before the idle
+  // collection, whose V8 flags would otherwise be those the cache is made under.
+  const codeCache = options.codeCache;
+  let cacheTimer: NodeJS.Timeout | undefined;
+  const cacheSoon = (): void => {
+    if (!codeCache || codeCache.status === 'used' || codeCache.status === 'off') {
+      return;
+    }
+    if (cacheTimer) {
+      cacheTimer.refresh();
+      return;
+    }
+    const write = (): void => {
+      const problem = codeCache.save();
+      log.info(problem ? `code cache not written (${codeCache.file}): ${problem}` : `code cache written: ${codeCache.file}`);
+    };
+    cacheTimer = setTimeout(write, CODE_CACHE_DELAY_MS);
+    cacheTimer.unref();
+    // A server stopped within the half second (a quick check of one file) writes it as it exits.
+    process.once('exit', () => codeCache.save());
+  };
+  documents.onWork = () => {
+    collector.noteWork();
+    cacheSoon();
+  };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -168,6 +202,9 @@ export function serve(connection: Connection): void {
   });
 
   connection.onInitialized(() => {
+    if (codeCache) {
+      log.info(`code cache: ${codeCache.status}${codeCache.file ? ` (${codeCache.file})` : ''}`);
+    }
     if (dynamicConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ddr' });
     }
