@@ -142,14 +142,14 @@ export class Documents {
     if (st.timer) {
       clearImmediate(st.timer);
     }
+    // The settings, asked now (a cached promise after the first time): vscode-jsonrpc
+    // writes a request once the current task is over, so a request made next to the
+    // analysis below would leave only after it, and its answer come back later still.
+    const asked = this.settings.get(uri);
     // No timer: a timer of 0 waits a millisecond (Node's least), a third of a keystroke's
     // analysis at 1k lines. vscode-jsonrpc handles one queued message per turn of the
     // event loop (setImmediate); a run two turns away comes after the changes already
     // received (a burst read while the last analysis ran), each of which replaces it.
-    // Asked now (a cached promise after the first time): vscode-jsonrpc writes a request
-    // once the current task is over, so a request made next to the analysis below would
-    // leave only after it, and its answer come back later still.
-    const asked = this.settings.get(uri);
     st.timer = setImmediate(() => {
       st.timer = setImmediate(() => {
         st.timer = undefined;
