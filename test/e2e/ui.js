@@ -390,7 +390,9 @@ async function runUi({ chromium, launchOptions, server, folder, artifacts, log =
     assert.ok(target, 'no open area without errors in the example');
     await contextAction(areaRow(target), 'Mark Done');
     const endDone = Date.now() + T;
-    while (YAML.parse(diskText(EXAMPLE)).review?.checklist?.[target] !== 'done' && Date.now() < endDone) {
+    // A read while the workbench writes the file can find it empty (YAML.parse gives
+    // null): that is "not yet", as any other state before `done`.
+    while (YAML.parse(diskText(EXAMPLE))?.review?.checklist?.[target] !== 'done' && Date.now() < endDone) {
       await page.waitForTimeout(100);
     }
     const after = diskText(EXAMPLE);
