@@ -20,6 +20,7 @@ import type { Position } from '../engine/types';
 import type { Outcome } from './analyseFile';
 import { reason } from './files';
 import type { Locator } from './format/types';
+import { writeWhole } from './io';
 
 export const DEFAULT_CACHE_FILE = '.ddrcache';
 /** The layout of the cache file; a file of another layout is ignored and rewritten (2: files' stats, settings unhashed). */
@@ -272,29 +273,12 @@ export class LintCache {
         delete this.data.files[abs];
       }
     }
-    const dir = path.dirname(this.file);
-    const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}-${Date.now().toString(36)}.tmp`);
     try {
-      const json = JSON.stringify(this.data);
-      try {
-        fs.writeFileSync(tmp, json, { flag: 'wx' });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-          throw e;
-        }
-        // `--cache-location new/dir/`: the folder is made on first use.
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(tmp, json, { flag: 'wx' });
-      }
-      fs.renameSync(tmp, this.file);
+      // `--cache-location new/dir/`: writeWhole makes the folder on first use.
+      writeWhole(this.file, JSON.stringify(this.data));
       this.changed = false;
       return undefined;
     } catch (e) {
-      try {
-        fs.unlinkSync(tmp);
-      } catch {
-        // Never created.
-      }
       return reason(e);
     }
   }

@@ -14,6 +14,35 @@ export interface Io {
   stderr(s: string): void;
 }
 
+/**
+ * Writes a file whole, so that no reader ever sees half of it: a temporary file beside it,
+ * then a rename over it; the folder is made if it is missing. Throws what failed, with
+ * the temporary file removed.
+ */
+export function writeWhole(file: string, data: string | Uint8Array): void {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}-${Date.now().toString(36)}.tmp`);
+  try {
+    try {
+      fs.writeFileSync(tmp, data, { flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw e;
+      }
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(tmp, data, { flag: 'wx' });
+    }
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // Never created.
+    }
+    throw e;
+  }
+}
+
 /** The package's version, from the package.json above the compiled file. */
 export function packageVersion(): string {
   let dir = __dirname;

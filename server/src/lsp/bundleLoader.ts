@@ -2,16 +2,17 @@
 // functions the first analysis compiled, kept beside the bundle. A spawn spends much of its
 // time compiling: the bundle's 1.2 MB parsed at load, then every function the first
 // analysis calls compiled on its first call. With the cache, spawn → first diagnostics of a
-// 1k-line design took ~86% of the time (two alternating runs of 15 here).
+// 1k-line design took 81–87% of the time (two alternating runs of 15 here).
 //
 // The cache is made by the server itself, once, half a second after its first work
 // (server.ts calls `save`): by then it holds what the start-up and a first analysis
-// compiled. V8 checks a cache against its own version, the source and the Node flags,
-// and rejects one that does not match (a rebuilt bundle, another Node): the server then
-// compiles as without one, and writes a new one. The file's name carries a hash of the
-// Node version and flags, so that two editors starting the server with different flags
-// do not overwrite each other's. Written whole (a temporary file renamed), never read
-// half-written; a folder that cannot be written means no cache, nothing else.
+// compiled. V8 rejects a cache made by another V8 or under other flags, or a corrupt
+// one: the server then compiles as without one, and writes a new one. But V8 compares
+// the source only by its length, so the file's name carries the bundle's build (size and
+// modification time), and a hash of the Node version and flags, so that two editors
+// starting the server with different flags do not overwrite each other's. Written whole
+// (io.ts, writeWhole), never read half-written; a folder that cannot be written means no
+// cache, nothing else.
 //
 // DDR_CODE_CACHE: a folder to keep it in instead of the bundle's, or `off`. Without a
 // cache (off, or with --enable-source-maps, which needs Node's own loader) the bundle
@@ -20,6 +21,7 @@ import fs = require('node:fs');
 import Module = require('node:module');
 import path = require('node:path');
 import vm = require('node:vm');
+import { writeWhole } from '../cli/io';
 
 export type CodeCacheStatus = 'used' | 'rejected' | 'none' | 'off';
 
@@ -108,21 +110,13 @@ export function loadBundle<T>(bundle: string, env: NodeJS.ProcessEnv = process.e
           return undefined;
         }
         saved = true;
-        const tmp = `${file}.${process.pid}.tmp`;
         try {
-          fs.mkdirSync(path.dirname(file), { recursive: true });
-          fs.writeFileSync(tmp, script.createCachedData());
-          fs.renameSync(tmp, file);
+          writeWhole(file, script.createCachedData());
           for (const old of otherBuilds(file)) {
             fs.rmSync(old, { force: true });
           }
           return undefined;
         } catch (e) {
-          try {
-            fs.unlinkSync(tmp);
-          } catch {
-            // Never written.
-          }
           return String((e as Error)?.message ?? e);
         }
       },
