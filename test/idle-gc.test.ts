@@ -120,27 +120,35 @@ test('exposeGc gives a working full collection without --expose-gc, and leaves n
   assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
 });
 
-test('the idle collection compacts: old-generation pages a burst left mostly empty go back', () => {
-  // In a process of its own, with a heap of nothing else: objects that lived long enough
-  // to reach the old generation, then seven in eight dropped. A plain full collection
-  // frees them but keeps every page (V8 compacts by its own heuristics); this one
-  // moves the survivors together and gives the rest of the pages back.
+/**
+ * In a process of its own, with a heap of nothing else: runs `first`, then fills the old
+ * generation with objects that lived long enough to reach it, drops seven in eight, and
+ * runs `collect`; the old generation's size before and after, and the survivors.
+ */
+function fragmentedHeap(first: string, collect: string): { before: number; after: number; kept: number } {
   const idleGc = path.join(__dirname, '..', 'server', 'src', 'lsp', 'idleGc.js');
   const script = `
     const v8 = require('node:v8');
     const { compacting, exposeGc } = require(${JSON.stringify(idleGc)});
     const gc = exposeGc();
     const oldSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space').space_size;
+    ${first};
     const keep = [];
     for (let i = 0; i < 300000; i++) keep.push({ a: i, b: 'x' + i, c: [i] });
     gc(); gc();
     for (let i = 0; i < keep.length; i++) if (i % 8) keep[i] = null;
     const before = oldSpace();
-    compacting(gc)();
+    ${collect};
     process.stdout.write(JSON.stringify({ before, after: oldSpace(), kept: keep.filter(Boolean).length }));`;
   const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  const { before, after, kept } = JSON.parse(r.stdout) as { before: number; after: number; kept: number };
+  return JSON.parse(r.stdout) as { before: number; after: number; kept: number };
+}
+
+test('the idle collection compacts: old-generation pages a burst left mostly empty go back', () => {
+  // A plain full collection frees the dropped objects but keeps every page (V8 compacts by
+  // its own heuristics); this one moves the survivors together and gives the rest back.
+  const { before, after, kept } = fragmentedHeap('', 'compacting(gc)()');
   assert.equal(kept, 37_500, 'the survivors are still there');
   assert.ok(before > 24 * MB, `the burst filled the old generation: ${before / MB} MB`);
   assert.ok(after < before / 2, `compacted: ${(before / MB).toFixed(1)} MB → ${(after / MB).toFixed(1)} MB`);
@@ -154,23 +162,7 @@ test('compacting leaves V8 as it found it: the next plain collection does not co
     throw new Error('boom');
   })(), /boom/);
   // A collection after compacting's, in a fresh process, shows whether the flag stayed set.
-  const idleGc = path.join(__dirname, '..', 'server', 'src', 'lsp', 'idleGc.js');
-  const script = `
-    const v8 = require('node:v8');
-    const { compacting, exposeGc } = require(${JSON.stringify(idleGc)});
-    const gc = exposeGc();
-    const oldSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space').space_size;
-    compacting(gc)();
-    const keep = [];
-    for (let i = 0; i < 300000; i++) keep.push({ a: i, b: 'x' + i, c: [i] });
-    gc(); gc();
-    for (let i = 0; i < keep.length; i++) if (i % 8) keep[i] = null;
-    const before = oldSpace();
-    gc();
-    process.stdout.write(JSON.stringify({ before, after: oldSpace(), kept: keep.filter(Boolean).length }));`;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  const { before, after } = JSON.parse(r.stdout) as { before: number; after: number };
+  const { before, after } = fragmentedHeap('compacting(gc)()', 'gc()');
   // (If a later V8 compacts on its own here, this fails without compacting being wrong.)
   assert.ok(after > before * 0.75, `a plain collection keeps its pages: ${(before / MB).toFixed(1)} MB → ${(after / MB).toFixed(1)} MB`);
 });

@@ -10,6 +10,7 @@
 // `compacting`). A keystroke that arrives during it waits for it (~20 ms at 1k lines,
 // ~115 ms at 50k): hence the wait for a pause in typing first, and the growth
 // threshold, so that an idle editor is not collected again and again.
+//
 // node:v8 and node:vm load on first use (~2.5 ms at start-up otherwise): the first
 // collection comes a second after the first work at the earliest.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -91,7 +91,6 @@ function packageVersion(): string {
   }
 }
 
-/** Starts the server on the transport named in argv; prints the usage and exits 2 without one. */
 /** How long after the first work (and after any work that follows within it) the code cache is written. */
 export const CODE_CACHE_DELAY_MS = 500;
 
@@ -100,6 +99,7 @@ export interface StartOptions {
   codeCache?: CodeCache;
 }
 
+/** Starts the server on the transport named in argv; prints the usage and exits 2 without one. */
 export function startServer(argv: string[], options: StartOptions = {}): void {
   const transport = parseTransport(argv);
   if (!transport) {

@@ -148,7 +148,7 @@ export class SettingsStore {
 
   /** The last settings known for a scope, without waiting (defaults before the first answer). */
   known(scopeUri: string): Settings {
-    return this.pull ? (this.resolvedCache.get(scopeUri) ?? defaultSettings) : this.pushed;
+    return this.ready(scopeUri) ?? defaultSettings;
   }
 
   /** The settings of a scope when they are known now: the client answered for it (or pushes them). */
