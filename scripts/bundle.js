@@ -12,11 +12,13 @@
 // The bundle sits beside server.js, so that `__dirname` in the modules it holds is the
 // directory they were compiled to (diagnostics.ts finds the package root from it).
 //
-// One change to `yaml` on the way in: its parser reads `process.env.LOG_TOKENS` (a
-// debugging switch) for every lexeme, and a read of process.env is a call into Node
-// (~0.14 µs): ~9,400 lexemes per 1,000 lines made it ~10% of a parse. The bundle reads
-// it once, when the module loads. If yaml's text changes so that the read is not found,
-// the build fails rather than ship the slower parser unnoticed.
+// One change to `yaml` on the way in: its composer reads `process.env.LOG_STREAM` (a
+// debugging switch) for every document it composes — a chunk, in the engine — and a read
+// of process.env is a call into Node (~0.14 µs). The bundle reads it once, when the module
+// loads. If yaml's text changes so that the read is not found, the build fails rather
+// than ship the slower code unnoticed. (yaml's parser read `LOG_TOKENS` for every lexeme,
+// ~10% of a parse; the engine now runs the parser scripts/yamlFast.js rewrites, which
+// reads it once.)
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -26,7 +28,6 @@ const dir = path.join(__dirname, '..', 'out', 'server', 'src', 'lsp');
 
 /** Per-token reads of process.env in yaml's sources, each read once per module load instead. */
 const ENV_READS = [
-  { file: /[\\/]yaml[\\/]dist[\\/]parse[\\/]parser\.js$/, expr: 'node_process.env.LOG_TOKENS' },
   { file: /[\\/]yaml[\\/]dist[\\/]compose[\\/]composer\.js$/, expr: 'node_process.env.LOG_STREAM' },
 ];
 

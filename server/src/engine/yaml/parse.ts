@@ -5,8 +5,6 @@ import {
   Alias,
   Composer,
   CST,
-  Lexer,
-  Parser,
   YAMLParseError,
   Document,
   isAlias,
@@ -23,6 +21,7 @@ import {
 } from 'yaml';
 import type { Range } from '../types';
 import { computeLineStarts, lineOf } from '../lines';
+import { newLexer, newParser } from './fastYaml';
 
 // Line arithmetic lives in ../lines.ts, which does not load `yaml`; importers may keep
 // importing it from here.
@@ -423,30 +422,32 @@ function commentAt(text: string, lineStarts: number[], start: number, source: st
 
 /**
  * The CST tokens of `text` and its comments, from one pass of `yaml`'s lexer and parser
- * (driven lexeme by lexeme, as yaml's docs show for a parser with its own lexer). A
- * comment is a lexeme that starts with `#`, unless it follows the SCALAR marker (then it
- * is a scalar's text, a block scalar's line say). Walking the finished CST for them cost
- * a visit of every token: 10 ms of a 10k-line parse, and as much garbage.
- * `onNewLine` is called as Parser.parse calls it (LineCounter.addNewLine).
+ * (driven lexeme by lexeme, as yaml's docs show for a parser with its own lexer; without
+ * their generators: fastYaml.ts). A comment is a lexeme that starts with `#`, unless it
+ * follows the SCALAR marker (then it is a scalar's text, a block scalar's line say).
+ * Walking the finished CST for them cost a visit of every token: 10 ms of a 10k-line
+ * parse, and as much garbage. `onNewLine` is called as Parser.parse calls it
+ * (LineCounter.addNewLine).
  */
 export function tokenize(text: string, lineStarts: number[], onNewLine?: (offset: number) => void): { tokens: CST.Token[]; comments: Comment[] } {
-  const parser = new Parser(onNewLine);
+  const parser = newParser(onNewLine);
   const tokens: CST.Token[] = [];
   const comments: Comment[] = [];
   onNewLine?.(0);
   let afterScalarMarker = false;
-  for (const lexeme of new Lexer().lex(text)) {
-    if (!afterScalarMarker && lexeme.charCodeAt(0) === 0x23 /* # */) {
-      comments.push(commentAt(text, lineStarts, parser.offset, lexeme));
-    }
-    afterScalarMarker = lexeme === CST.SCALAR;
-    for (const t of parser.next(lexeme)) {
-      tokens.push(t);
-    }
-  }
-  for (const t of parser.end()) {
-    tokens.push(t);
-  }
+  newLexer().lexInto(
+    {
+      push(lexeme: string) {
+        if (!afterScalarMarker && lexeme.charCodeAt(0) === 0x23 /* # */) {
+          comments.push(commentAt(text, lineStarts, parser.offset, lexeme));
+        }
+        afterScalarMarker = lexeme === CST.SCALAR;
+        parser.nextInto(tokens, lexeme);
+      },
+    },
+    text,
+  );
+  parser.endInto(tokens);
   return { tokens, comments };
 }
 

@@ -1,0 +1,89 @@
+// yaml's Lexer and Parser as the engine runs them: the same code without its generators.
+//
+// scripts/yamlFast.js (run by `npm run build`, after tsc) writes fastLexer.js and
+// fastParser.js beside this module's compiled file: yaml's own dist/parse/lexer.js and
+// parser.js with each generator method rewritten into a plain one that pushes what it
+// yielded onto a sink. yaml creates several generator objects per lexeme; without them its
+// CST parse is ~2.5× faster and parseDocument ~2× (docs/performance.md). The results are
+// yaml's, lexeme for lexeme and token for token (test/yaml-fast.test.ts).
+//
+// Without the rewritten modules (a build by tsc alone) the engine runs yaml's generators
+// through the same interface: slower, the same results. `PARSER_KIND` says which.
+import { CST, Lexer, Parser } from 'yaml';
+
+/** Where lexemes or tokens go, in order, as they are found. */
+export interface Sink<T> {
+  push(item: T): unknown;
+}
+
+export interface SinkLexer {
+  /** Lexes the whole of `source` (yaml's Lexer#lex), each lexeme pushed onto `sink`. */
+  lexInto(sink: Sink<string>, source: string): void;
+}
+
+export interface SinkParser {
+  /** The offset of the next lexeme (yaml's Parser#offset). */
+  readonly offset: number;
+  /** yaml's Parser#next(lexeme), the tokens it completes pushed onto `sink`. */
+  nextInto(sink: Sink<CST.Token>, lexeme: string): void;
+  /** yaml's Parser#end(). */
+  endInto(sink: Sink<CST.Token>): void;
+}
+
+interface ParserModules {
+  kind: 'rewritten' | 'yaml';
+  lexer(): SinkLexer;
+  parser(onNewLine?: (offset: number) => void): SinkParser;
+}
+
+/** yaml's own generators behind the sink interface. */
+const generators: ParserModules = {
+  kind: 'yaml',
+  lexer: () => ({
+    lexInto(sink, source) {
+      for (const lexeme of new Lexer().lex(source)) {
+        sink.push(lexeme);
+      }
+    },
+  }),
+  parser: (onNewLine) => {
+    const p = new Parser(onNewLine);
+    return {
+      get offset() {
+        return p.offset;
+      },
+      nextInto(sink, lexeme) {
+        for (const t of p.next(lexeme)) {
+          sink.push(t);
+        }
+      },
+      endInto(sink) {
+        for (const t of p.end()) {
+          sink.push(t);
+        }
+      },
+    };
+  },
+};
+
+function load(): ParserModules {
+  let lexer: { Lexer: new () => SinkLexer };
+  let parser: { Parser: new (onNewLine?: (offset: number) => void) => SinkParser };
+  try {
+    lexer = require('./fastLexer');
+    parser = require('./fastParser');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException)?.code === 'MODULE_NOT_FOUND' && /fast(Lexer|Parser)/.test((e as Error).message)) {
+      return generators;
+    }
+    throw e;
+  }
+  return { kind: 'rewritten', lexer: () => new lexer.Lexer(), parser: (onNewLine) => new parser.Parser(onNewLine) };
+}
+
+const modules = load();
+
+/** Which lexer and parser the engine runs: yaml's rewritten by the build, or yaml's own. */
+export const PARSER_KIND = modules.kind;
+export const newLexer = modules.lexer;
+export const newParser = modules.parser;
