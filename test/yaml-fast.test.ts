@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { CST, Lexer, Parser } from 'yaml';
-import { newLexer, newParser, PARSER_KIND } from '../server/src/engine/yaml/fastYaml';
+import { generators, newLexer, newParser, PARSER_KIND } from '../server/src/engine/yaml/fastYaml';
 import { generateDesign } from './bench/generate';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -112,12 +112,12 @@ function yamlRun(text: string): Run {
   return run;
 }
 
-/** The engine's: the sink interface of fastYaml.ts. */
-function engineRun(text: string): Run {
+/** The engine's: the sink interface of fastYaml.ts (the rewritten modules, or yaml's generators behind it). */
+function engineRun(text: string, modules = { lexer: newLexer, parser: newParser }): Run {
   const newLines: number[] = [];
-  const parser = newParser((o) => newLines.push(o));
+  const parser = modules.parser((o) => newLines.push(o));
   const run: Run = { lexemes: [], offsets: [], tokens: [], newLines };
-  newLexer().lexInto(
+  modules.lexer().lexInto(
     {
       push(lexeme) {
         run.lexemes.push(lexeme);
@@ -144,6 +144,13 @@ test("the rewritten lexer and parser give yaml's own lexemes, offsets, tokens an
     count++;
   }
   assert.ok(count > 1000);
+});
+
+test("without the rewritten modules (tsc alone), yaml's generators behind the same interface give the same run", () => {
+  assert.equal(generators.kind, 'yaml');
+  for (const [name, text] of inputs().slice(0, 60)) {
+    assert.equal(firstDifference(engineRun(text, generators), yamlRun(text)), undefined, name);
+  }
 });
 
 test("the rewritten classes keep yaml's generator API: lex() and parse() yield what yaml's do", () => {

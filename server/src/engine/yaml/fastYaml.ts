@@ -30,14 +30,14 @@ export interface SinkParser {
   endInto(sink: Sink<CST.Token>): void;
 }
 
-interface ParserModules {
+export interface ParserModules {
   kind: 'rewritten' | 'yaml';
   lexer(): SinkLexer;
   parser(onNewLine?: (offset: number) => void): SinkParser;
 }
 
-/** yaml's own generators behind the sink interface. */
-const generators: ParserModules = {
+/** yaml's own generators behind the sink interface (exported for test/yaml-fast.test.ts). */
+export const generators: ParserModules = {
   kind: 'yaml',
   lexer: () => ({
     lexInto(sink, source) {
@@ -85,5 +85,5 @@ const modules = load();
 
 /** Which lexer and parser the engine runs: yaml's rewritten by the build, or yaml's own. */
 export const PARSER_KIND = modules.kind;
-export const newLexer = modules.lexer;
-export const newParser = modules.parser;
+export const newLexer = (): SinkLexer => modules.lexer();
+export const newParser = (onNewLine?: (offset: number) => void): SinkParser => modules.parser(onNewLine);
