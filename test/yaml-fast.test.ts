@@ -210,3 +210,15 @@ test('the rewrite refuses a yaml it does not expect, and says what to update', (
   refuse((s) => s.replace('const got = yield* this.each(n);', 'const got = yield* [1, 2];'), /yield\* of something other/);
   refuse((s) => s.replace('    *all(n) {', '    all(n) {'), /no generator method all/);
 });
+
+test('tokenize keeps its last lexer and parser alive (V8 keeps their hidden classes), without the text they read', async () => {
+  const { tokenize, computeLineStarts } = await import('../server/src/engine/yaml/parse');
+  const { retainedForTests } = await import('../server/src/engine/yaml/fastYaml');
+  const text = generateDesign(200);
+  tokenize(text, computeLineStarts(text), () => undefined);
+  const kept = retainedForTests() as unknown as { lexer: { buffer?: string }; parser: { onNewLine?: unknown; source?: string } } | undefined;
+  assert.ok(kept, 'the last lexer and parser are kept');
+  assert.equal(kept.lexer.buffer, '', "the lexer's copy of the text is dropped");
+  assert.equal(kept.parser.onNewLine, undefined, "the parser's new-line callback (a line table) is dropped");
+  assert.equal(kept.parser.source, '');
+});

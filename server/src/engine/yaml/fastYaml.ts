@@ -83,6 +83,39 @@ function load(): ParserModules {
 
 const modules = load();
 
+/**
+ * The last lexer and parser `tokenize` used, kept alive on purpose. V8's optimized code
+ * for the parse is built for the hidden classes (maps) of these objects, and holds those
+ * maps weakly: a full collection while no lexer or parser is alive — the server's idle
+ * collection, when a parse is long over — frees the maps and throws away every function
+ * compiled for them ("weak objects" in --trace-deopt), so the next parse ran
+ * deoptimized: a 10k-line analysis right after a collection took ~1.5× the one before
+ * (docs/performance.md, "An open after a rest"). One of each alive keeps the maps. Their
+ * input goes: the lexer's copy of the text and the parser's new-line callback (which
+ * holds a line table), so nothing of a closed document stays alive through them.
+ */
+let retained: { lexer: SinkLexer; parser: SinkParser } | undefined;
+
+export function retain(lexer: SinkLexer, parser: SinkParser): void {
+  const l = lexer as { buffer?: string };
+  const p = parser as { onNewLine?: unknown; source?: string };
+  if (typeof l.buffer === 'string') {
+    l.buffer = '';
+  }
+  if ('onNewLine' in p) {
+    p.onNewLine = undefined;
+  }
+  if (typeof p.source === 'string') {
+    p.source = '';
+  }
+  retained = { lexer, parser };
+}
+
+/** What retain kept (for test/yaml-fast.test.ts). */
+export function retainedForTests(): { lexer: SinkLexer; parser: SinkParser } | undefined {
+  return retained;
+}
+
 /** Which lexer and parser the engine runs: yaml's rewritten by the build, or yaml's own. */
 export const PARSER_KIND = modules.kind;
 export const newLexer = (): SinkLexer => modules.lexer();

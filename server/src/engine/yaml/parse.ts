@@ -21,7 +21,7 @@ import {
 } from 'yaml';
 import type { Range } from '../types';
 import { computeLineStarts, lineOf } from '../lines';
-import { newLexer, newParser } from './fastYaml';
+import { newLexer, newParser, retain } from './fastYaml';
 
 // Line arithmetic lives in ../lines.ts, which does not load `yaml`; importers may keep
 // importing it from here.
@@ -431,11 +431,12 @@ function commentAt(text: string, lineStarts: number[], start: number, source: st
  */
 export function tokenize(text: string, lineStarts: number[], onNewLine?: (offset: number) => void): { tokens: CST.Token[]; comments: Comment[] } {
   const parser = newParser(onNewLine);
+  const lexer = newLexer();
   const tokens: CST.Token[] = [];
   const comments: Comment[] = [];
   onNewLine?.(0);
   let afterScalarMarker = false;
-  newLexer().lexInto(
+  lexer.lexInto(
     {
       push(lexeme: string) {
         if (!afterScalarMarker && lexeme.charCodeAt(0) === 0x23 /* # */) {
@@ -448,6 +449,7 @@ export function tokenize(text: string, lineStarts: number[], onNewLine?: (offset
     text,
   );
   parser.endInto(tokens);
+  retain(lexer, parser); // so that V8 keeps their hidden classes: fastYaml.ts
   return { tokens, comments };
 }
 
