@@ -32,7 +32,14 @@ const SAMPLER = [
   'key: "unterminated\nnext: \'also\n`junk` @at %pct\n',
 ].join('');
 
+let made: Array<[string, string]> | undefined;
+
+/** The inputs, made once for every test of the file. */
 function inputs(): Array<[string, string]> {
+  return (made ??= makeInputs());
+}
+
+function makeInputs(): Array<[string, string]> {
   const out: Array<[string, string]> = [['sampler', SAMPLER], ['generated 1k', generateDesign(1000)], ['empty', ''], ['one space', ' ']];
   for (const dir of ['examples', path.join('test', 'corpus')]) {
     for (const f of fs.readdirSync(path.join(ROOT, dir)).sort()) {

@@ -97,6 +97,9 @@ const modules = load();
 let retained: { lexer: SinkLexer; parser: SinkParser } | undefined;
 
 export function retain(lexer: SinkLexer, parser: SinkParser): void {
+  if (modules.kind !== 'rewritten') {
+    return; // yaml's own behind adapters: the adapters' classes are not the parse's, and they would keep yaml's parser (and its line table) alive
+  }
   const l = lexer as { buffer?: string };
   const p = parser as { onNewLine?: unknown; source?: string };
   if (typeof l.buffer === 'string') {
