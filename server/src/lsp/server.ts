@@ -144,11 +144,12 @@ export function answerBeforeExit(
     for (const id of [...asked]) {
       unanswerable(id);
     }
-    const timer = setTimeout(() => {
+    // Not unref'd: with an answer that never comes, nothing else may be left to keep the
+    // process alive, and it would end (code 0) with the answer lost.
+    setTimeout(() => {
       process.stderr.write(`ddr lsp: the input ended; exiting with ${owed.size} request(s) unanswered after ${graceMs} ms\n`);
       finish(1);
     }, graceMs);
-    timer.unref?.();
     // Checked after the messages already read have had their turn in the connection's queue.
     setImmediate(exitIfAnswered);
   });
