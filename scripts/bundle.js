@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The language server as one file: `npm run build` runs this after `tsc`.
+// The language server, the `ddr` command and its lint worker, each as one file: `npm run
+// build` runs this after `tsc` (and scripts/yamlFast.js).
 //
 // Started as ~230 modules (ours, vscode-languageserver's, yaml's), the server spent ~120 ms
 // of its start-up finding, reading and compiling them: a third of spawn → first
@@ -9,8 +10,19 @@
 // loads it; the unbundled out/server/src/lsp/server.js stays for the tests that import
 // the server's modules directly.
 //
-// The bundle sits beside server.js, so that `__dirname` in the modules it holds is the
-// directory they were compiled to (diagnostics.ts finds the package root from it).
+// The command and its worker (cli/worker.ts, which cli/parallel.ts starts on threads) are
+// bundled too, so that the npm package needs nothing but these three files and bin/ddr.js:
+// no dependency to download at `npm install -g`, no TypeScript output to ship. The
+// command's bundle leaves the language server out (main.ts loads server.bundle.js, or
+// server.js after `tsc` alone), and its parallel.ts starts worker.bundle.js, not the
+// worker.js that tsc wrote beside it.
+//
+// Each bundle sits beside the module it is made from, so that `__dirname` in the modules it
+// holds is the directory they were compiled to (diagnostics.ts finds the package root from
+// it, main.ts the server's bundle, parallel.ts the worker's).
+//
+// Every bundle must hold the lexer and parser scripts/yamlFast.js rewrites (fastYaml.ts
+// falls back to yaml's own, 2.5× slower, when they are missing): the build fails otherwise.
 //
 // One change to `yaml` on the way in: its composer reads `process.env.LOG_STREAM` (a
 // debugging switch) for every document it composes — a chunk, in the engine — and a read
@@ -94,24 +106,80 @@ module.exports = new Proxy({}, {
   },
 };
 
-esbuild
-  .build({
-    entryPoints: [path.join(dir, 'server.js')],
-    outfile: path.join(dir, 'server.bundle.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    // Not minified: a stack trace in the server's log keeps readable names, and minifying
-    // made start-up no faster (V8 pre-parses either in about the same time).
-    minify: false,
-    // For `node --enable-source-maps`: stack traces in TypeScript positions. Node reads the
-    // map only with that flag, so it costs nothing otherwise.
-    sourcemap: 'linked',
-    plugins: [envOnce, lazyBuiltins],
-    logLevel: 'warning',
-  })
-  .catch(() => {
-    // esbuild has printed the errors.
+/**
+ * The command's bundle starts the worker's bundle: parallel.ts's default worker script,
+ * `worker.js` beside it, becomes `worker.bundle.js`. The build fails if the text is gone.
+ */
+const WORKER_SCRIPT = "path.join(__dirname, 'worker.js')";
+const workerBundle = {
+  name: 'worker-bundle',
+  setup(build) {
+    let seen = false;
+    build.onLoad({ filter: /[\\/]cli[\\/]parallel\.js$/ }, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      if (!text.includes(WORKER_SCRIPT)) {
+        return { errors: [{ text: `scripts/bundle.js: \`${WORKER_SCRIPT}\` is no longer in ${args.path}: update workerBundle` }] };
+      }
+      seen = true;
+      return { contents: text.split(WORKER_SCRIPT).join("path.join(__dirname, 'worker.bundle.js')"), loader: 'js' };
+    });
+    build.onEnd((result) => {
+      if (!result.errors.length && !seen) {
+        result.errors.push({ text: 'scripts/bundle.js: cli/parallel.js is not in the command\'s bundle' });
+      }
+    });
+  },
+};
+
+/** The command's bundle leaves out the language server's modules: `ddr lsp` loads server.bundle.js. */
+const serverOutside = {
+  name: 'server-outside',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/lsp\/server$/ }, (args) => (/[\\/]cli[\\/]main\.js$/.test(args.importer) ? { path: args.path, external: true } : undefined));
+  },
+};
+
+/** Fails a bundle that lacks the rewritten lexer and parser (fastYaml.ts would run yaml's own). */
+const FAST_YAML = ['fastLexer.js', 'fastParser.js'];
+function checkFastYaml(result, outfile) {
+  const inputs = Object.keys(result.metafile?.outputs[path.relative(process.cwd(), outfile)]?.inputs ?? {});
+  const missing = FAST_YAML.filter((f) => !inputs.some((i) => i.endsWith('/yaml/' + f)));
+  if (missing.length) {
+    console.error(`scripts/bundle.js: ${path.basename(outfile)} lacks ${missing.join(', ')}: run scripts/yamlFast.js first`);
     process.exit(1);
-  });
+  }
+}
+
+const cli = path.join(__dirname, '..', 'out', 'server', 'src', 'cli');
+const BUNDLES = [
+  { entry: path.join(dir, 'server.js'), outfile: path.join(dir, 'server.bundle.js'), plugins: [envOnce, lazyBuiltins] },
+  { entry: path.join(cli, 'main.js'), outfile: path.join(cli, 'main.bundle.js'), plugins: [envOnce, workerBundle, serverOutside] },
+  { entry: path.join(cli, 'worker.js'), outfile: path.join(cli, 'worker.bundle.js'), plugins: [envOnce] },
+];
+
+Promise.all(
+  BUNDLES.map(async (b) => {
+    const result = await esbuild.build({
+      entryPoints: [b.entry],
+      outfile: b.outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      // Not minified: a stack trace in the server's log keeps readable names, and minifying
+      // made start-up no faster (V8 pre-parses either in about the same time).
+      minify: false,
+      // For `node --enable-source-maps`: stack traces in TypeScript positions. Node reads the
+      // map only with that flag, so it costs nothing otherwise. (The npm package leaves the
+      // maps out.)
+      sourcemap: 'linked',
+      plugins: b.plugins,
+      metafile: true,
+      logLevel: 'warning',
+    });
+    checkFastYaml(result, b.outfile);
+  }),
+).catch(() => {
+  // esbuild has printed the errors.
+  process.exit(1);
+});

@@ -11,14 +11,18 @@
 // the source only by its length, so the file's name carries the bundle's build (size and
 // modification time), and a hash of the Node version and flags, so that two editors
 // starting the server with different flags do not overwrite each other's. Written whole
-// (io.ts, writeWhole), never read half-written; a folder that cannot be written means no
-// cache, nothing else.
+// (io.ts, writeWhole), never read half-written. Where the bundle's folder cannot be
+// written (a package installed globally by root, or read-only), the cache is kept in the
+// user's cache folder instead ($XDG_CACHE_HOME or ~/.cache, then ddr/<a hash of the
+// bundle's folder>); a cache that cannot be written anywhere means no cache and one line
+// in the server's log, nothing else.
 //
 // DDR_CODE_CACHE: a folder to keep it in instead of the bundle's, or `off`. Without a
 // cache (off, or with --enable-source-maps, which needs Node's own loader) the bundle
 // is required as any module.
 import fs = require('node:fs');
 import Module = require('node:module');
+import os = require('node:os');
 import path = require('node:path');
 import vm = require('node:vm');
 import { writeWhole } from '../cli/io';
@@ -57,6 +61,22 @@ export function cacheFileOf(bundle: string, dir = path.dirname(bundle)): string 
   return path.join(dir, `${path.basename(bundle, '.js')}.${build}.${node}.cache`);
 }
 
+/**
+ * The folder to keep a bundle's cache in: the bundle's own, or, when that cannot be
+ * written, one of the user's cache folder for this installed bundle.
+ */
+export function cacheDirOf(bundle: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dir = path.dirname(bundle);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return dir;
+  } catch {
+    const xdg = env.XDG_CACHE_HOME;
+    const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
+    return path.join(base, 'ddr', fnv1a(dir));
+  }
+}
+
 /** Caches of other builds of the same bundle beside `file` (`<base>.<build>.<node>.cache`): left by a rebuild, never valid again. */
 function otherBuilds(file: string): string[] {
   const parts = path.basename(file).split('.');
@@ -83,7 +103,7 @@ export function loadBundle<T>(bundle: string, env: NodeJS.ProcessEnv = process.e
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return { exports: require(bundle) as T, cache: { status: 'off', save: () => undefined } };
   }
-  const file = cacheFileOf(bundle, setting || undefined);
+  const file = cacheFileOf(bundle, setting || cacheDirOf(bundle, env));
   let cachedData: Buffer | undefined;
   try {
     cachedData = fs.readFileSync(file);
@@ -111,6 +131,7 @@ export function loadBundle<T>(bundle: string, env: NodeJS.ProcessEnv = process.e
         }
         saved = true;
         try {
+          fs.mkdirSync(path.dirname(file), { recursive: true });
           writeWhole(file, script.createCachedData());
           for (const old of otherBuilds(file)) {
             fs.rmSync(old, { force: true });

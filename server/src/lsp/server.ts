@@ -17,8 +17,14 @@ import {
   IPCMessageReader,
   LSPErrorCodes,
   IPCMessageWriter,
+  Message,
+  MessageReader,
+  MessageWriter,
   ProposedFeatures,
   ResponseError,
+  ResponseMessage,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocumentSyncKind,
   WatchKind,
 } from 'vscode-languageserver/node';
@@ -68,7 +74,8 @@ function connect(t: Transport): Connection {
       // Only whole, well-framed messages reach the reader (framing.ts): junk between
       // messages costs one message, not the session.
       const guard = new FramingGuard((bytes, why) => process.stderr.write(`ddr lsp: dropped ${bytes} bytes of input: ${why}\n`));
-      return createConnection(ProposedFeatures.all, process.stdin.pipe(guard), process.stdout);
+      const { reader, writer } = answerBeforeExit(new StreamMessageReader(process.stdin.pipe(guard)), new StreamMessageWriter(process.stdout), (code) => process.exit(code));
+      return createConnection(ProposedFeatures.all, reader, writer);
     }
     case 'ipc':
       return createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
@@ -81,6 +88,113 @@ function connect(t: Transport): Connection {
       return createConnection(ProposedFeatures.all, reader, writer);
     }
   }
+}
+
+/** How long the server waits, once its input has ended, for the answers still owed before it exits anyway. */
+export const END_OF_INPUT_GRACE_MS = 10_000;
+
+/**
+ * The end of the input is not the end of the work: `printf <initialize> | ddr lsp --stdio`
+ * must print the answer. Given streams, vscode-languageserver exits (code 1) the moment
+ * its input ends, while the requests it has read still wait in its queue; given a reader
+ * and a writer, it leaves the exit to us. These wrap them: they count the requests read
+ * and the answers written, and once the input has ended and every request is answered,
+ * `exit` is called: 0 after a `shutdown` request, 1 without one (as for `exit`, by the
+ * protocol). Requests of the server to the client that are still open then, or that it
+ * sends afterwards, will never be answered: each gets an error answer at once, so that
+ * nothing waits for them. The reader never reports its end to the connection, which
+ * would refuse to send anything more. After END_OF_INPUT_GRACE_MS the server exits even
+ * with answers missing, and says so on stderr.
+ */
+export function answerBeforeExit(
+  reader: MessageReader,
+  writer: MessageWriter,
+  exit: (code: number) => void,
+  graceMs = END_OF_INPUT_GRACE_MS,
+): { reader: MessageReader; writer: MessageWriter } {
+  /** Requests of the client not yet answered. */
+  const owed = new Set<string | number | null>();
+  /** Requests of the server not yet answered by the client. */
+  const asked = new Set<string | number | null>();
+  let deliver: ((m: Message) => void) | undefined;
+  let ended = false;
+  let shutdown = false;
+  let done = false;
+  const finish = (code: number): void => {
+    if (!done) {
+      done = true;
+      exit(code);
+    }
+  };
+  const exitIfAnswered = (): void => {
+    if (ended && owed.size === 0) {
+      finish(shutdown ? 0 : 1);
+    }
+  };
+  const unanswerable = (id: string | number | null): void => {
+    asked.delete(id);
+    const answer: ResponseMessage = { jsonrpc: '2.0', id, error: { code: ErrorCodes.ConnectionInactive, message: 'the client is gone: the input ended' } };
+    setImmediate(() => deliver?.(answer));
+  };
+  reader.onClose(() => {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    for (const id of [...asked]) {
+      unanswerable(id);
+    }
+    // Not unref'd: with an answer that never comes, nothing else may be left to keep the
+    // process alive, and it would end (code 0) with the answer lost.
+    setTimeout(() => {
+      process.stderr.write(`ddr lsp: the input ended; exiting with ${owed.size} request(s) unanswered after ${graceMs} ms\n`);
+      finish(1);
+    }, graceMs);
+    // Checked after the messages already read have had their turn in the connection's queue.
+    setImmediate(exitIfAnswered);
+  });
+  const wrappedReader: MessageReader = {
+    onError: reader.onError,
+    onPartialMessage: reader.onPartialMessage,
+    // Never fired: a closed connection sends nothing more, the answers owed included.
+    onClose: () => ({ dispose: () => undefined }),
+    listen(callback) {
+      deliver = callback;
+      return reader.listen((m) => {
+        if (Message.isRequest(m)) {
+          owed.add(m.id);
+          shutdown ||= m.method === 'shutdown';
+        } else if (Message.isResponse(m) && m.id !== null) {
+          asked.delete(m.id);
+        }
+        callback(m);
+      });
+    },
+    dispose: () => reader.dispose(),
+  };
+  const wrappedWriter: MessageWriter = {
+    onError: writer.onError,
+    onClose: writer.onClose,
+    async write(m) {
+      if (Message.isRequest(m)) {
+        if (ended) {
+          unanswerable(m.id);
+          return;
+        }
+        asked.add(m.id);
+      }
+      try {
+        await writer.write(m);
+      } finally {
+        if (Message.isResponse(m) && m.id !== null && owed.delete(m.id)) {
+          exitIfAnswered();
+        }
+      }
+    },
+    end: () => writer.end(),
+    dispose: () => writer.dispose(),
+  };
+  return { reader: wrappedReader, writer: wrappedWriter };
 }
 
 function packageVersion(): string {
