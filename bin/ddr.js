@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// The `ddr` command. `npm run build` (which `npm install` runs through `prepare`, and
-// `npm pack` through `prepack`) compiles the TypeScript sources to out/ and bundles the
+// The `ddr` command. `npm run build` (which `npm test`, `npm start` and, through `prepack`,
+// `npm pack` run) compiles the TypeScript sources to out/ and bundles the
 // command into one file, out/server/src/cli/main.bundle.js (scripts/bundle.js): the npm
 // package holds that bundle, not the compiled modules. After `tsc` alone, the modules.
 const fs = require('fs');
