@@ -469,7 +469,7 @@ suite('ddr rules, explain, help', () => {
     assert.equal(r.code, 0);
     const rule = RULES.find((x) => x.id === 'DSN002')!;
     assert.ok(r.stdout.startsWith('# DSN002 unknown-key\n'));
-    for (const part of [rule.seed.quote, rule.seed.section, rule.docs.summary, rule.docs.why, rule.docs.fix, rule.docs.example.bad, rule.docs.example.good, '## Why', '## Example', '## Fix']) {
+    for (const part of [rule.contract.quote, rule.contract.section, rule.docs.summary, rule.docs.why, rule.docs.fix, rule.docs.example.bad, rule.docs.example.good, '## Why', '## Example', '## Fix']) {
       assert.ok(r.stdout.includes(part), `explain shows ${part}`);
     }
     assert.equal(ddr(['explain', 'unknown-key'], repoRoot).stdout, r.stdout);

@@ -2,13 +2,12 @@
 // the README table and SARIF's help all come from here, so nothing is written twice.
 // The examples are run through the engine, so a page shows what `ddr lint` really says.
 import { analyze, fixesFor } from '../engine/analyze';
-import { docsUrl, DOCS_BASE_URL, Rule } from '../engine/rule';
+import { CONTRACT_CREDIT, docsUrl, DOCS_BASE_URL, Rule } from '../engine/rule';
 import { LineMap } from '../engine/positions';
 import { applyEdits, AREA_TITLES, Fix } from '../engine/types';
 import { unifiedDiff } from './diff';
 
 export const HOMEPAGE = DOCS_BASE_URL.replace(/\/blob\/.*$/, '');
-export const SEED_NAME = 'distributed-system-basics';
 
 export type FixKind = 'auto' | 'choice' | '—';
 
@@ -103,9 +102,9 @@ export function ruleMarkdown(rule: Rule, sourcePath: string): string {
     `|---|---|---|`,
     `| ${AREA_TITLES[rule.area]} (\`${rule.area}\`) | ${rule.severity} | ${fixLabel} |`,
     '',
-    quote(rule.seed.quote),
+    quote(rule.contract.quote),
     '>',
-    `> — ${SEED_NAME}, *${rule.seed.section}*`,
+    `> — ${CONTRACT_CREDIT}, *${rule.contract.section}*`,
     '',
     rule.docs.summary,
     '',
@@ -135,16 +134,16 @@ export function ruleMarkdown(rule: Rule, sourcePath: string): string {
 }
 
 export function helpText(rule: Rule): string {
-  return `${rule.docs.summary}\n\nWhy: ${rule.docs.why}\n\nFix: ${rule.docs.fix}\n\nSeed (${rule.seed.section}): "${rule.seed.quote}"\n\n${docsUrl(rule)}`;
+  return `${rule.docs.summary}\n\nWhy: ${rule.docs.why}\n\nFix: ${rule.docs.fix}\n\nFrom ${CONTRACT_CREDIT}, ${rule.contract.section}: "${rule.contract.quote}"\n\n${docsUrl(rule)}`;
 }
 
 export function helpMarkdown(rule: Rule): string {
   return [
     rule.docs.summary,
     '',
-    quote(rule.seed.quote),
+    quote(rule.contract.quote),
     '>',
-    `> — ${SEED_NAME}, *${rule.seed.section}*`,
+    `> — ${CONTRACT_CREDIT}, *${rule.contract.section}*`,
     '',
     '**Why.** ' + rule.docs.why,
     '',
