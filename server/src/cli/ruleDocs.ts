@@ -89,6 +89,26 @@ export type Block =
   | { t: 'list'; items: string[] }
   | { t: 'comment'; text: string };
 
+/**
+ * The annotation test/docs-examples.test.ts checks after a design in Markdown: every
+ * finding `ddr lint` reports on it, as `RULE severity line:column` (1-based, within the
+ * block), in an HTML comment, which rendered Markdown does not show.
+ */
+export function expectAnnotation(findings: Array<{ ruleId: string; severity: string; line: number; column: number }>): string | undefined {
+  return findings.length ? `ddr-expect: ${findings.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column}`).join(', ')}` : undefined;
+}
+
+/** A design as a page shows it: the YAML, and the annotation of what it reports, if anything. */
+function designExample(yaml: string): Block[] {
+  const map = new LineMap(yaml);
+  const findings = analyze(yaml).findings.map((f) => {
+    const at = map.position(f.range[0]);
+    return { ruleId: f.ruleId, severity: f.severity, line: at.line + 1, column: at.character + 1 };
+  });
+  const note = expectAnnotation(findings);
+  return [{ t: 'code', lang: 'yaml', text: yaml }, ...(note ? [{ t: 'comment' as const, text: note }] : [])];
+}
+
 /** The rule's quote of the knowledge contract, credited. */
 function contractQuote(rule: Rule): Block {
   return { t: 'quote', lines: [...rule.contract.quote.split('\n'), '', `— ${CONTRACT_CREDIT}, *${rule.contract.section}*`] };
@@ -107,14 +127,14 @@ export function ruleBlocks(rule: Rule, sourcePath: string): Block[] {
     { t: 'p', text: rule.docs.why },
     { t: 'h2', text: 'Example' },
     { t: 'p', text: 'Reported:' },
-    { t: 'code', lang: 'yaml', text: rule.docs.example.bad },
+    ...designExample(rule.docs.example.bad),
   ];
   if (run.findings.length) {
     blocks.push({ t: 'p', text: '`ddr lint` says:' }, { t: 'code', lang: 'text', text: run.findings.join('\n') });
   }
   blocks.push(
     { t: 'p', text: 'Not reported:' },
-    { t: 'code', lang: 'yaml', text: rule.docs.example.good },
+    ...designExample(rule.docs.example.good),
     { t: 'h2', text: 'Fix' },
     { t: 'p', text: rule.docs.fix },
   );
