@@ -10,8 +10,13 @@ import { describe as suite, test } from 'node:test';
 import { analyze, fixesFor } from '../server/src/engine/analyze';
 import { RULES } from '../server/src/engine/registry';
 import { AREAS } from '../server/src/engine/types';
-import { staleFiles } from '../server/src/cli/gen';
-import { ruleSourcePath } from '../server/src/cli/ruleDocs';
+import { generatedFiles, staleFiles } from '../server/src/cli/gen';
+import { helpMarkdown, helpText, ruleSourcePath } from '../server/src/cli/ruleDocs';
+import { EXPLAIN_USAGE, RULES_USAGE } from '../server/src/cli/rules';
+import { LINT_USAGE } from '../server/src/cli/lint';
+import { USAGE } from '../server/src/cli/main';
+import { findingMarkdown, ruleMarkdown } from '../server/src/engine/hover';
+import { SCHEMA } from '../server/src/engine/schema';
 import { parseAnnotations } from './support/annotations';
 
 const repoRoot = path.join(__dirname, '..', '..');
@@ -30,6 +35,34 @@ const PREFIX: Record<string, string> = {
 test('the generated rule docs and the README table are what `npm run gen` writes', () => {
   const { stale, extra } = staleFiles(repoRoot);
   assert.deepEqual({ stale, extra }, { stale: [], extra: [] }, 'generated files are stale: run `npm run gen` and commit the result');
+});
+
+test('no user-facing text says "seed": it is the knowledge contract (distributed-system-basics)', () => {
+  const texts: Array<[string, string]> = [
+    ['ddr --help', USAGE],
+    ['ddr lint --help', LINT_USAGE],
+    ['ddr rules --help', RULES_USAGE],
+    ['ddr explain --help', EXPLAIN_USAGE],
+  ];
+  for (const r of RULES) {
+    texts.push(
+      [`${r.id} docs`, [r.docs.summary, r.docs.why, r.docs.fix].join('\n')],
+      [`${r.id} SARIF help`, helpText(r) + '\n' + helpMarkdown(r)],
+      [`${r.id} hovers`, findingMarkdown(r.id, () => 'x') + '\n' + ruleMarkdown(r, () => 'x')],
+    );
+  }
+  for (const [kind, spec] of Object.entries(SCHEMA)) {
+    for (const k of spec.keys) {
+      const values = k.type.t === 'enum' ? k.type.values.map((v) => [v.doc, v.useWhen, v.tradeOff].join(' ')) : [];
+      texts.push([`${kind}.${k.key} hover`, [k.doc, ...values].join(' ')]);
+    }
+  }
+  for (const [file, text] of generatedFiles(repoRoot)) {
+    texts.push([file, text]);
+  }
+  const said = texts.filter(([, t]) => /\bseed/i.test(t)).map(([where]) => where);
+  assert.deepEqual(said, []);
+  assert.match(generatedFiles(repoRoot).get('docs/rules/RTY006.md')!, /^> — the knowledge contract \(distributed-system-basics\), \*Retry Behavior › Retry Strategy Parameters\*$/m);
 });
 
 test('rule ids and names are unique, ids carry their area prefix, names are kebab-case', () => {
