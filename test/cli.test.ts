@@ -477,13 +477,19 @@ suite('ddr rules, explain, help', () => {
     assert.ok(lines.findIndex((l) => l.startsWith('DLV001')) < lines.findIndex((l) => l.startsWith('DSN001')), 'delivery before structure');
   });
 
-  test('`ddr rules --format json` lists every rule with its docs URL', () => {
+  test('`ddr rules --format json` lists every rule with its docs URL and its quote of the knowledge contract', () => {
     const r = ddr(['rules', '--format', 'json'], repoRoot);
-    const rules = JSON.parse(r.stdout) as Array<{ id: string; name: string; docsUrl: string }>;
+    const rules = JSON.parse(r.stdout) as Array<{ id: string; name: string; docsUrl: string; contract: unknown }>;
     assert.equal(rules.length, RULES.length);
     const dsn2 = rules.find((x) => x.id === 'DSN002')!;
     assert.equal(dsn2.name, 'unknown-key');
     assert.match(dsn2.docsUrl, /\/docs\/rules\/DSN002\.md$/);
+    const rty6 = rules.find((x) => x.id === 'RTY006')!;
+    assert.deepEqual(rty6.contract, {
+      name: 'distributed-system-basics',
+      section: 'Retry Behavior › Retry Strategy Parameters',
+      quote: 'Fixed interval: predictable but may overwhelm recovering service',
+    });
   });
 
   test('`ddr explain` renders the page for a terminal: headings at the margin, code indented, no markup', () => {

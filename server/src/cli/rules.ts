@@ -1,6 +1,6 @@
 // `ddr rules` (the catalog as a table or JSON) and `ddr explain RULE` (a rule's page).
 import { findRule, RULES } from '../engine/registry';
-import { docsUrl, Rule } from '../engine/rule';
+import { CONTRACT_NAME, docsUrl, Rule } from '../engine/rule';
 import { AREAS } from '../engine/types';
 import { one, parseArgs, UsageError, wantsColor } from './args';
 import { nearestRule, Io } from './io';
@@ -53,6 +53,7 @@ export function rulesCommand(argv: string[], io: Io): number {
       severity: r.severity,
       fix: fixKind(r) === '—' ? null : fixKind(r),
       summary: r.docs.summary,
+      contract: { name: CONTRACT_NAME, section: r.contract.section, quote: r.contract.quote },
       docsUrl: docsUrl(r),
     }));
     io.stdout(JSON.stringify(out, null, 2) + '\n');
