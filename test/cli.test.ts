@@ -12,6 +12,8 @@ import { escapeData, escapeProperty } from '../server/src/cli/format/github';
 import { writeAtomically } from '../server/src/cli/lint';
 import { unifiedDiff } from '../server/src/cli/diff';
 import { globToRegExp } from '../server/src/cli/files';
+import { ruleBlocks, ruleSourcePath, toTerminal } from '../server/src/cli/ruleDocs';
+import { EXPLAIN_WIDTH } from '../server/src/cli/rules';
 import { SHOP } from './support/designs';
 
 const repoRoot = path.join(__dirname, '..', '..');
@@ -179,7 +181,7 @@ suite('ddr lint: exit codes', () => {
     fs.symlinkSync(path.join(dir, 'nowhere.design.yaml'), path.join(dir, 'broken.design.yaml'));
     const r = ddr(['lint', '.', 'missing.design.yaml'], dir);
     noStack(r);
-    assert.equal(r.stderr, 'ddr: missing.design.yaml: no such file or directory\nddr: broken.design.yaml: no such file or directory\n');
+    assert.equal(r.stderr, 'ddr: no design files found in `missing.design.yaml` (no such file or directory)\nddr: broken.design.yaml: no such file or directory\n');
     assert.match(r.stdout, /^a\.design\.yaml:6:11 {2}error {2}DLV001/m);
     assert.match(r.stdout, /1 error, 2 warnings, 1 info in 3 files\n$/);
     assert.equal(r.code, 2);
@@ -193,13 +195,33 @@ suite('ddr lint: exit codes', () => {
     assert.deepEqual(r, { code: 2, stdout: 'no findings in 1 file\n', stderr: 'ddr: pipe.design.yaml: not a regular file\n' });
   });
 
-  test('a glob that matches nothing is an error; a folder without designs is not', () => {
+  test('a path that yields no design is exit 2 with "no design files found in …", and no report before it', () => {
     const dir = project();
-    const r = ddr(['lint', 'nothing/**/*.design.yaml'], dir);
-    assert.equal(r.stderr, 'ddr: no files match `nothing/**/*.design.yaml`\n');
-    assert.equal(r.code, 2);
     fs.mkdirSync(path.join(dir, 'empty'));
-    assert.deepEqual(ddr(['lint', 'empty'], dir), { code: 0, stdout: 'no findings in 0 files\n', stderr: '' });
+    fs.mkdirSync(path.join(dir, 'docs'));
+    fs.writeFileSync(path.join(dir, 'docs', 'notes.yaml'), 'not: a design\n');
+    const none = (stderr: string) => ({ code: 2, stdout: '', stderr });
+    assert.deepEqual(ddr(['lint', 'nope/'], dir), none('ddr: no design files found in `nope/` (no such file or directory)\n'));
+    assert.deepEqual(ddr(['lint', 'empty'], dir), none('ddr: no design files found in `empty`\n'));
+    assert.deepEqual(ddr(['lint', 'docs'], dir), none('ddr: no design files found in `docs`\n'));
+    assert.deepEqual(ddr(['lint', 'nothing/**/*.design.yaml'], dir), none('ddr: no design files found in `nothing/**/*.design.yaml`\n'));
+    assert.deepEqual(ddr(['lint', '--format', 'json', 'empty'], dir), none('ddr: no design files found in `empty`\n'));
+    // Without a path, the current folder.
+    assert.deepEqual(ddr(['lint'], path.join(dir, 'empty')), none('ddr: no design files found in `.`\n'));
+    // Beside a path that has designs: they are still linted, and the run still fails.
+    const mixed = ddr(['lint', 'clean.design.yaml', 'empty'], dir);
+    assert.deepEqual(mixed, { code: 2, stdout: 'no findings in 1 file\n', stderr: 'ddr: no design files found in `empty`\n' });
+  });
+
+  test('--no-error-on-unmatched-pattern skips such paths, as in ESLint', () => {
+    const dir = project();
+    fs.mkdirSync(path.join(dir, 'empty'));
+    const flag = '--no-error-on-unmatched-pattern';
+    assert.deepEqual(ddr(['lint', flag, 'nope/', 'empty', 'nothing/*.design.yaml'], dir), { code: 0, stdout: 'no findings in 0 files\n', stderr: '' });
+    assert.deepEqual(ddr(['lint', flag, 'empty', 'clean.design.yaml'], dir), { code: 0, stdout: 'no findings in 1 file\n', stderr: '' });
+    // It is about paths that match nothing, not about files that cannot be read.
+    fs.symlinkSync(path.join(dir, 'nowhere.design.yaml'), path.join(dir, 'broken.design.yaml'));
+    assert.deepEqual(ddr(['lint', flag, 'broken.design.yaml'], dir), { code: 2, stdout: '', stderr: 'ddr: broken.design.yaml: no such file or directory\n' });
   });
 });
 
@@ -455,25 +477,120 @@ suite('ddr rules, explain, help', () => {
     assert.ok(lines.findIndex((l) => l.startsWith('DLV001')) < lines.findIndex((l) => l.startsWith('DSN001')), 'delivery before structure');
   });
 
-  test('`ddr rules --format json` lists every rule with its docs URL', () => {
+  test('`ddr rules --format json` lists every rule with its docs URL and its quote of the knowledge contract', () => {
     const r = ddr(['rules', '--format', 'json'], repoRoot);
-    const rules = JSON.parse(r.stdout) as Array<{ id: string; name: string; docsUrl: string }>;
+    const rules = JSON.parse(r.stdout) as Array<{ id: string; name: string; docsUrl: string; contract: unknown }>;
     assert.equal(rules.length, RULES.length);
     const dsn2 = rules.find((x) => x.id === 'DSN002')!;
     assert.equal(dsn2.name, 'unknown-key');
     assert.match(dsn2.docsUrl, /\/docs\/rules\/DSN002\.md$/);
+    const rty6 = rules.find((x) => x.id === 'RTY006')!;
+    assert.deepEqual(rty6.contract, {
+      name: 'distributed-system-basics',
+      section: 'Retry Behavior › Retry Strategy Parameters',
+      quote: 'Fixed interval: predictable but may overwhelm recovering service',
+    });
   });
 
-  test('`ddr explain DSN002` and `ddr explain unknown-key` print the rule page', () => {
-    const r = ddr(['explain', 'DSN002'], repoRoot);
+  test('`ddr explain` renders the page for a terminal: headings at the margin, code indented, no markup', () => {
+    const r = ddr(['explain', 'DSN007'], repoRoot);
+    assert.deepEqual(r, {
+      code: 0,
+      stderr: '',
+      stdout: [
+        'DSN007 waiver-without-reason',
+        '',
+        '  area: Structure (structure)',
+        '  default severity: warning',
+        '  fix: none',
+        '',
+        '  │ Document recovery procedures for each partial failure scenario',
+        '  │',
+        '  │ — the knowledge contract (distributed-system-basics), Partial Failure',
+        '',
+        '  A review.waivers entry or a # review-ignore comment without a reason.',
+        '',
+        'Why',
+        '',
+        '  A waiver accepts a risk on the record; without the reason, the next reader',
+        '  cannot tell an accepted risk from a silenced one. A waiver without a reason',
+        '  waives nothing.',
+        '',
+        'Example',
+        '',
+        '  Reported:',
+        '',
+        '      design: checkout',
+        '      dsl: 1',
+        '      review:',
+        '        waivers:',
+        '          - rule: RTY005',
+        '',
+        '  ddr lint says:',
+        '',
+        '      5:13  warning  DSN007  the waiver of RTY005 has no `reason`, so it waives nothing',
+        '',
+        '  Not reported:',
+        '',
+        '      design: checkout',
+        '      dsl: 1',
+        '      review:',
+        '        waivers:',
+        '          - rule: RTY005',
+        "            reason: the provider's SLA asks for 6 attempts",
+        '',
+        'Fix',
+        '',
+        '  None: only the author knows the reason.',
+        '',
+      ].join('\n'),
+    });
+    assert.equal(ddr(['explain', 'waiver-without-reason'], repoRoot).stdout, r.stdout);
+    assert.equal(ddr(['explain', 'dsn007'], repoRoot).stdout, r.stdout);
+  });
+
+  test('`ddr explain --color` (or a terminal): bold headings, code in cyan, the diff in red and green', () => {
+    const r = ddr(['explain', '--color', 'RTY006'], repoRoot);
     assert.equal(r.code, 0);
-    const rule = RULES.find((x) => x.id === 'DSN002')!;
-    assert.ok(r.stdout.startsWith('# DSN002 unknown-key\n'));
-    for (const part of [rule.seed.quote, rule.seed.section, rule.docs.summary, rule.docs.why, rule.docs.fix, rule.docs.example.bad, rule.docs.example.good, '## Why', '## Example', '## Fix']) {
-      assert.ok(r.stdout.includes(part), `explain shows ${part}`);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[0], '\u001b[1mRTY006 fixed-backoff\u001b[0m');
+    assert.equal(lines[2], '  area: Retries (\u001b[36mretries\u001b[0m)');
+    assert.ok(lines.includes('\u001b[1mWhy\u001b[0m'));
+    assert.ok(lines.includes('\u001b[31m      -              backoff: fixed\u001b[0m'));
+    assert.ok(lines.includes('\u001b[32m      +              backoff: exponential-jitter\u001b[0m'));
+    const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '1' };
+    delete env.NO_COLOR;
+    const forced = spawnSync(process.execPath, [BIN, 'explain', 'RTY006'], { cwd: repoRoot, encoding: 'utf8', env });
+    assert.equal(forced.stdout, r.stdout, 'FORCE_COLOR acts as a terminal');
+    assert.equal(spawnSync(process.execPath, [BIN, 'explain', 'RTY006'], { cwd: repoRoot, encoding: 'utf8', env: { ...env, NO_COLOR: '1', FORCE_COLOR: '1' } }).stdout, ddr(['explain', 'RTY006'], repoRoot).stdout, 'NO_COLOR wins');
+  });
+
+  test('every rule’s terminal page: no Markdown markup, no HTML comment, no escape code without colour', () => {
+    // In-process (54 processes would take ten seconds): the renderer `ddr explain` runs.
+    for (const rule of RULES) {
+      const out = toTerminal(ruleBlocks(rule, ruleSourcePath(rule)), { color: false, width: EXPLAIN_WIDTH });
+      // Code (the examples, `ddr lint says:`) is indented six columns: everything else is prose.
+      const prose = out.split('\n').filter((l) => !l.startsWith('      '));
+      for (const l of prose) {
+        assert.doesNotMatch(l, /`|\*\*|<!--|-->|\]\(|^#|^\|/, `${rule.id}: markup in "${l}"`);
+        assert.ok(l.length <= EXPLAIN_WIDTH || !l.trim().includes(' '), `${rule.id}: "${l}" is wider than ${EXPLAIN_WIDTH} columns`);
+      }
+      assert.doesNotMatch(out, /\u001b/, `${rule.id}: escape codes without a terminal`);
+      const words = (x: string) => x.replace(/│/g, ' ').replace(/\s+/g, ' ');
+      assert.ok(words(out).includes(words(rule.contract.quote)), `${rule.id}: the quote`);
     }
-    assert.equal(ddr(['explain', 'unknown-key'], repoRoot).stdout, r.stdout);
-    assert.equal(ddr(['explain', 'dsn002'], repoRoot).stdout, r.stdout);
+  });
+
+  test('`ddr explain --format md` prints the page as is: docs/rules/<ID>.md', () => {
+    const r = ddr(['explain', '--format', 'md', 'DSN002'], repoRoot);
+    assert.deepEqual(r, { code: 0, stderr: '', stdout: fs.readFileSync(path.join(repoRoot, 'docs', 'rules', 'DSN002.md'), 'utf8') });
+    assert.ok(r.stdout.startsWith('# DSN002 unknown-key\n'));
+    assert.match(r.stdout, /<!-- Generated by `npm run gen`/);
+    assert.deepEqual(ddr(['explain', '--format', 'html', 'DSN002'], repoRoot), {
+      code: 2,
+      stdout: '',
+      stderr: 'ddr: unknown format `html`: use text or md\nRun `ddr explain --help` for usage.\n',
+    });
   });
 
   test('an unknown rule: exit 2 with the closest id', () => {
@@ -522,9 +639,10 @@ suite('ddr rules, explain, help', () => {
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.stderr.once('data', () => child.stderr.destroy());
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    // The run ends with its own code (2: files not found), not with an uncaught EPIPE (1).
+    // The run ends with its own code (2: files not found), not with an uncaught EPIPE (1),
+    // and with nothing to lint it prints no report.
     assert.equal(code, 2);
-    assert.equal(stdout, 'no findings in 0 files\n');
+    assert.equal(stdout, '');
   });
 
   test('linting never loads the language server', () => {

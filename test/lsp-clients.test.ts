@@ -116,7 +116,7 @@ test('a rule that throws is logged with its id; the other rules still report', (
     name: 'always-throws',
     area: 'structure',
     severity: 'error',
-    seed: { quote: 'x', section: 'x' },
+    contract: { quote: 'x', section: 'x' },
     docs: { summary: 'x', why: 'x', example: { bad: '', good: '' }, fix: 'x' },
     on: 'channel',
     check() {

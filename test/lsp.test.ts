@@ -148,7 +148,7 @@ describe('hover', () => {
   const hover = (needle: string, delta: number, uri = DOC) => c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: c.positionOf(uri, needle, delta) });
   const md = (h: Hover | null) => (h?.contents as { kind: string; value: string }).value;
 
-  test('a key: what it means and its allowed values, with the seed line', async () => {
+  test('a key: what it means and its allowed values, with the contract’s line', async () => {
     const h = await hover('on_timeout: reconcile', 3);
     assert.equal(
       md(h),
@@ -166,7 +166,7 @@ describe('hover', () => {
     assert.deepEqual(h!.range, range(51, 12, 51, 22));
   });
 
-  test('an enum value: what it guarantees, use when, the trade-off, in the seed’s words', async () => {
+  test('an enum value: what it guarantees, use when, the trade-off, in the knowledge contract’s words', async () => {
     const h = await hover('delivery: at-most-once', 12);
     assert.equal(
       md(h),
@@ -205,25 +205,36 @@ describe('hover', () => {
     );
   });
 
-  test('a finding: why it matters, how to fix it, the seed, a link to the rule’s page; then the value', async () => {
+  test('a finding: the rule, why it matters, how to fix it, the link; not the message again, nor the quote', async () => {
     const h = await hover('backoff: fixed', 10);
-    const rule = RULES_BY_ID.get('RTY006')!;
+    // VS Code shows the diagnostic's message above the hover: it is not repeated, and
+    // nothing below needs scrolling at the default hover size (≈ 500 × 250 px): 9 lines.
     assert.equal(
       md(h),
       [
-        '**RTY006 fixed-backoff** · warning',
-        'the call to `inventory.reserve` retries at a fixed interval: while the target recovers, the retries keep arriving at the same rate',
-        `**Why it matters:** ${rule.docs.why}`,
-        `**How to fix it:** ${rule.docs.fix}`,
-        `> ${rule.seed.quote}\n>\n> — *${rule.seed.section}*`,
+        '**RTY006 fixed-backoff**',
+        '**Why it matters:** A fixed interval is "predictable but may overwhelm recovering service": while the target recovers, every caller keeps retrying at the same rate, and the load it cannot yet carry keeps it down.',
+        "**How to fix it:** Replaces `fixed` with `exponential-jitter`, the recommended default with randomness added, keeping the value's quotes: a safe fix.",
         `[RTY006 documentation](${docs('RTY006')})`,
-        '---',
-        '**`backoff: fixed`** — *Retry Behavior › Retry Strategy Parameters*',
-        'Fixed interval between attempts.',
-        '**Trade-off:** predictable but may overwhelm recovering service',
       ].join('\n\n'),
     );
     assert.deepEqual(h!.range, range(54, 23, 54, 28));
+  });
+
+  test('a finding whose why and fix are long: whole first sentences, or a first sentence cut at a clause with …', async () => {
+    const uri = 'file:///virtual/long.design.yaml';
+    await c.open(uri, 'design: x\ndsl: 1\ndata:\n  - name: orders\n');
+    const h = await hover('name: orders', 6, uri);
+    assert.equal(
+      md(h),
+      [
+        '**CNS007 consistency-undeclared**',
+        '**Why it matters:** The knowledge contract asks to "Document which data is eventually consistent and which is strongly consistent": readers of undeclared data cannot tell whether the answer they get is the latest write or a stale copy …',
+        '**How to fix it:** Adds `consistency: strong` as the one safe fix when the category or a cited requirement demands strong consistency …',
+        `[CNS007 documentation](${docs('CNS007')})`,
+      ].join('\n\n'),
+    );
+    await c.close(uri);
   });
 
   test('a rule id in a review-ignore comment, and nothing at all on blank space', async () => {
@@ -231,7 +242,15 @@ describe('hover', () => {
     await c.open(uri, 'design: x\ndsl: 1\n\n# review-ignore RTY006: ok\nservices: []\n');
     const h = await hover('RTY006', 2, uri);
     const rule = RULES_BY_ID.get('RTY006')!;
-    assert.equal(md(h), [`**RTY006 fixed-backoff** · retries · warning`, rule.docs.summary, `> ${rule.seed.quote}\n>\n> — *${rule.seed.section}*`, `[RTY006 documentation](${docs('RTY006')})`].join('\n\n'));
+    assert.equal(
+      md(h),
+      [
+        '**RTY006 fixed-backoff** · retries · warning',
+        rule.docs.summary,
+        '> Fixed interval: predictable but may overwhelm recovering service\n>\n> — the knowledge contract (distributed-system-basics), *Retry Behavior › Retry Strategy Parameters*',
+        `[RTY006 documentation](${docs('RTY006')})`,
+      ].join('\n\n'),
+    );
     assert.equal(await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 0 } }), null);
     // A rule is defined by its page: go to definition opens it.
     const def = await c.request('textDocument/definition', { textDocument: { uri }, position: c.positionOf(uri, 'RTY006', 2) });
@@ -383,7 +402,7 @@ describe('completion', () => {
     assert.equal(items[0].detail, '`true` or `false`');
   });
 
-  test('at a value position: enum values with the seed’s explanation', async () => {
+  test('at a value position: enum values with the knowledge contract’s explanation', async () => {
     const items = await complete(calls('            retry:\n              backoff: exp$0'));
     assert.deepEqual(items.map((i) => i.label), ['fixed', 'exponential', 'exponential-jitter']);
     assert.deepEqual(items[2].textEdit, { range: range(11, 23, 11, 26), newText: 'exponential-jitter' });

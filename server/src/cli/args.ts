@@ -79,3 +79,15 @@ export function parseArgs(argv: string[], specs: OptionSpec[]): Parsed {
 export function one(p: Parsed, name: string): string | undefined {
   return p.options.get(name)?.[0];
 }
+
+/**
+ * Whether output to stdout is coloured: `--color` forces it, `--no-color` and NO_COLOR
+ * turn it off, otherwise a terminal (or FORCE_COLOR) has it. Never into a file (`-o`).
+ */
+export function wantsColor(p: Parsed, io: { env: NodeJS.ProcessEnv; stdoutIsTTY: boolean }, toFile = false): boolean {
+  if (p.flags.has('color') && p.flags.has('no-color')) {
+    throw new UsageError('--color and --no-color exclude each other');
+  }
+  const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0';
+  return p.flags.has('color') || (!p.flags.has('no-color') && !toFile && !io.env.NO_COLOR && (io.stdoutIsTTY || forced));
+}

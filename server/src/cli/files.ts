@@ -19,13 +19,28 @@ export function hasGlob(p: string): boolean {
   return /[*?]/.test(p);
 }
 
+export interface ResolveOptions {
+  /**
+   * A path that yields no design file (a missing path, a folder without designs, a glob
+   * that matches nothing) is a problem, as in ESLint; `--no-error-on-unmatched-pattern`
+   * turns it off and such paths are skipped.
+   */
+  errorOnUnmatchedPattern?: boolean;
+}
+
+/** What a path that yields no design file is called. */
+export function unmatched(arg: string, why?: string): string {
+  return `no design files found in \`${arg}\`${why ? ` (${why})` : ''}`;
+}
+
 /**
  * Resolves the paths given on the command line. A file is read whatever its name (the
  * user named it); a folder yields the design files under it; a glob yields the files it
  * matches — the design files among them, or every match when the glob itself ends in
  * `.yaml`/`.yml`. A folder matched by a glob is walked like a folder.
  */
-export function resolvePaths(args: string[], cwd: string): Resolved {
+export function resolvePaths(args: string[], cwd: string, options: ResolveOptions = {}): Resolved {
+  const errorOnUnmatched = options.errorOnUnmatchedPattern ?? true;
   const found = new Set<string>();
   // Files reached through a symbolic link (or named, or globbed): the same file may be
   // reached by another path too, and is linted (and fixed) once.
@@ -34,14 +49,13 @@ export function resolvePaths(args: string[], cwd: string): Resolved {
   const inputs = args.length ? args : ['.'];
   for (const arg of inputs) {
     if (hasGlob(arg)) {
-      const before = found.size;
       const matched = glob(arg, cwd, problems);
       for (const m of matched) {
         found.add(m);
         linked.add(m);
       }
-      if (!matched.length && found.size === before) {
-        problems.push(`no files match \`${arg}\``);
+      if (!matched.length && errorOnUnmatched) {
+        problems.push(unmatched(arg));
       }
       continue;
     }
@@ -50,14 +64,26 @@ export function resolvePaths(args: string[], cwd: string): Resolved {
     try {
       st = fs.statSync(abs);
     } catch (e) {
-      problems.push(`${arg}: ${reason(e)}`);
+      const code = (e as NodeJS.ErrnoException)?.code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        problems.push(`${arg}: ${reason(e)}`);
+      } else if (isLink(abs)) {
+        // A dangling link is a file the user named: reading it fails visibly.
+        found.add(abs);
+        linked.add(abs);
+      } else if (errorOnUnmatched) {
+        problems.push(unmatched(arg, reason(e)));
+      }
       continue;
     }
     if (st.isDirectory()) {
+      let designs = 0;
+      const before = problems.length;
       walk(
         abs,
         (f, viaLink) => {
           if (DESIGN_FILE.test(f)) {
+            designs++;
             found.add(f);
             if (viaLink) {
               linked.add(f);
@@ -67,12 +93,24 @@ export function resolvePaths(args: string[], cwd: string): Resolved {
         problems,
         cwd,
       );
+      // A folder that could not be read has said so already.
+      if (!designs && problems.length === before && errorOnUnmatched) {
+        problems.push(unmatched(arg));
+      }
     } else {
       found.add(abs);
       linked.add(abs);
     }
   }
   return { files: onePathPerFile(found, linked), problems };
+}
+
+function isLink(abs: string): boolean {
+  try {
+    return fs.lstatSync(abs).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { defaultSettings, Settings } from '../engine/rule';
 import type { Severity } from '../engine/types';
 import { closest, plural } from '../engine/text';
 import type { Outcome } from './analyseFile';
-import { one, parseArgs, Parsed, UsageError } from './args';
+import { one, parseArgs, Parsed, UsageError, wantsColor } from './args';
 import type { LintCache } from './cache';
 import { display, reason, resolvePaths } from './files';
 import { formatText } from './format/text';
@@ -62,10 +62,15 @@ Options:
                         10000; past it: an alias bomb, not analysed)
   --max-nesting-depth <n>
                         the deepest nesting analysed (default 200, at most 400)
+  --no-error-on-unmatched-pattern
+                        skip a path that yields no design file (a missing path, a
+                        folder without designs, a glob that matches nothing) instead
+                        of failing with "no design files found in …"
   -h, --help            show this help
 
 Exit codes: 0 no error findings, 1 error findings or too many warnings,
-2 a usage error or a file that could not be read or written.
+2 a usage error, a path that yields no design file, or a file that could not
+be read or written.
 `;
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -133,9 +138,6 @@ function options(p: Parsed, io: Io): LintOptions {
   if (p.flags.has('fix') && p.flags.has('fix-dry-run')) {
     throw new UsageError('--fix and --fix-dry-run exclude each other');
   }
-  if (p.flags.has('color') && p.flags.has('no-color')) {
-    throw new UsageError('--color and --no-color exclude each other');
-  }
   const location = one(p, 'cache-location');
   if (location !== undefined && !p.flags.has('cache')) {
     throw new UsageError('--cache-location needs --cache');
@@ -162,8 +164,7 @@ function options(p: Parsed, io: Io): LintOptions {
     }
   }
   const output = one(p, 'output');
-  const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0';
-  const color = p.flags.has('color') || (!p.flags.has('no-color') && !output && !io.env.NO_COLOR && (io.stdoutIsTTY || forced));
+  const color = wantsColor(p, io, !!output);
   return {
     format,
     output,
@@ -197,6 +198,7 @@ export const LINT_OPTIONS = [
   { name: 'max-findings', value: true },
   { name: 'max-alias-expansion', value: true },
   { name: 'max-nesting-depth', value: true },
+  { name: 'no-error-on-unmatched-pattern' },
   { name: 'help', short: 'h' },
 ];
 
@@ -369,9 +371,13 @@ export function lint(argv: string[], io: Io): number | Promise<number> {
   }
   const o = options(p, io);
   const settings: Partial<Settings> = { severity: o.severity, ...(Object.keys(o.limits).length ? { limits: o.limits as Settings['limits'] } : {}) };
-  const resolved = resolvePaths(o.paths, io.cwd);
+  const resolved = resolvePaths(o.paths, io.cwd, { errorOnUnmatchedPattern: !p.flags.has('no-error-on-unmatched-pattern') });
   for (const problem of resolved.problems) {
     io.stderr(`ddr: ${problem}\n`);
+  }
+  if (resolved.problems.length && !resolved.files.length) {
+    // Nothing to lint: no report (not even "no findings in 0 files") after the error.
+    return 2;
   }
   const run: Run = { io, o, settings, failed: resolved.problems.length > 0, notes: [] };
   const entries: Entry[] = resolved.files.map((abs) => ({ abs, file: display(abs, io.cwd) }));
@@ -545,6 +551,10 @@ function output(run: Run, entries: Entry[]): number {
       waived: e.outcome.waived.filter((f) => keep(f.severity)),
       map: e.map,
     });
+  }
+  if (run.failed && !results.length) {
+    // Not one file was read: the errors above say why, and a report would only say "0 files".
+    return 2;
   }
   let report: string;
   /* eslint-disable @typescript-eslint/no-require-imports */

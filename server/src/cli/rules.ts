@@ -1,21 +1,27 @@
 // `ddr rules` (the catalog as a table or JSON) and `ddr explain RULE` (a rule's page).
 import { findRule, RULES } from '../engine/registry';
-import { docsUrl, Rule } from '../engine/rule';
+import { CONTRACT_NAME, docsUrl, Rule } from '../engine/rule';
 import { AREAS } from '../engine/types';
-import { one, parseArgs, UsageError } from './args';
+import { one, parseArgs, UsageError, wantsColor } from './args';
 import { nearestRule, Io } from './io';
-import { fixKind, ruleMarkdown, ruleSourcePath } from './ruleDocs';
+import { fixKind, ruleBlocks, ruleSourcePath, toMarkdown, toTerminal } from './ruleDocs';
 
 export const RULES_USAGE = `Usage: ddr rules [--format text|json]
 
 Lists every rule: id, area, default severity and name, in checklist order.
 `;
 
-export const EXPLAIN_USAGE = `Usage: ddr explain <RULE>
+export const EXPLAIN_USAGE = `Usage: ddr explain [options] <RULE>
 
-Prints a rule's page: the seed sentence it enforces, why it matters, a reported and a
-clean example, and what its fix does. RULE is an id (DLV001) or a name
-(delivery-undeclared).
+Prints a rule's page: the sentence of the knowledge contract (distributed-system-basics)
+it enforces, why it matters, a reported and a clean example, and what its fix does. RULE
+is an id (DLV001) or a name (delivery-undeclared).
+
+Options:
+  --format <f>          text (default: the page for a terminal) or md (the page's
+                        Markdown, as docs/rules/<RULE>.md has it)
+  --color, --no-color   force colour on or off (default: on when stdout is a terminal)
+  -h, --help            show this help
 `;
 
 /** Rules in checklist order (the areas of rules.md), by id within an area. */
@@ -47,6 +53,7 @@ export function rulesCommand(argv: string[], io: Io): number {
       severity: r.severity,
       fix: fixKind(r) === '—' ? null : fixKind(r),
       summary: r.docs.summary,
+      contract: { name: CONTRACT_NAME, section: r.contract.section, quote: r.contract.quote },
       docsUrl: docsUrl(r),
     }));
     io.stdout(JSON.stringify(out, null, 2) + '\n');
@@ -60,11 +67,16 @@ export function rulesCommand(argv: string[], io: Io): number {
 }
 
 export function explainCommand(argv: string[], io: Io): number {
-  const p = parseArgs(argv, [{ name: 'help', short: 'h' }]);
+  const p = parseArgs(argv, [{ name: 'format', value: true }, { name: 'color' }, { name: 'no-color' }, { name: 'help', short: 'h' }]);
   if (p.flags.has('help')) {
     io.stdout(EXPLAIN_USAGE);
     return 0;
   }
+  const format = one(p, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'md') {
+    throw new UsageError(`unknown format \`${format}\`: use text or md`);
+  }
+  const color = wantsColor(p, io);
   if (p.positionals.length !== 1) {
     throw new UsageError(p.positionals.length ? 'ddr explain takes one rule' : 'ddr explain needs a rule id or name, e.g. `ddr explain DLV001`');
   }
@@ -74,6 +86,10 @@ export function explainCommand(argv: string[], io: Io): number {
     const near = nearestRule(word);
     throw new UsageError(`unknown rule \`${word}\`${near ? ` (did you mean \`${near.id}\` ${near.name}?)` : ''}; \`ddr rules\` lists them`);
   }
-  io.stdout(ruleMarkdown(rule, ruleSourcePath(rule)));
+  const blocks = ruleBlocks(rule, ruleSourcePath(rule));
+  io.stdout(format === 'md' ? toMarkdown(blocks) : toTerminal(blocks, { color, width: EXPLAIN_WIDTH }));
   return 0;
 }
+
+/** Where `ddr explain` wraps its text: a man page's width, whatever the terminal's. */
+export const EXPLAIN_WIDTH = 80;

@@ -1,15 +1,16 @@
-// Hovers, in the seed's words plus the design's own facts: every key, every enum value,
-// every reference, durations in the context of the caller's timeout, and every finding.
+// Hovers, in the knowledge contract's words (distributed-system-basics) plus the design's
+// own facts: every key, every enum value, every reference, durations in the context of the
+// caller's timeout, and every finding.
 // Pure: an Analysis and an offset in, Markdown and the range it is about out.
 import type { Analysis } from './analyze';
 import { callerOf, callTarget, operationIdempotency } from './designIndex';
 import { bool, child, durationMs, Element, Field, items, num, Operation, str } from './model';
 import { locate, Located } from './navigation';
 import { RULES_BY_ID } from './registry';
-import { docsUrl as defaultDocsUrl, Rule } from './rule';
+import { CONTRACT_CREDIT, docsUrl as defaultDocsUrl, Rule } from './rule';
 import { CHECKLIST_STATE_VALUES, describeType, EnumValue, KeySpec, RETRY_SYMBOLS, SCHEMA, ValueType } from './schema';
 import { formatMs } from './text';
-import { AREA_TITLES, AREAS, Area, Finding, Range } from './types';
+import { AREA_TITLES, AREAS, Area, Range } from './types';
 
 export interface HoverOptions {
   /** The URL of a rule's documentation page (the language server passes a file:// URI). */
@@ -23,51 +24,134 @@ export interface HoverResult {
 
 const SEPARATOR = '\n\n---\n\n';
 
-/** The hover at an offset: the findings there, then what the key, value or reference means. */
+/**
+ * The hover at an offset. Over a finding: the finding alone (what the key or value means
+ * would push it past the hover's height, and often quotes the same line of the contract).
+ * Elsewhere: what the key, value or reference means.
+ */
 export function hoverAt(a: Analysis, offset: number, options: HoverOptions = {}): HoverResult | undefined {
   const url = options.docsUrl ?? ((id: string) => defaultDocsUrl({ id }));
-  const sections: string[] = [];
-  let range: Range | undefined;
   const here = a.findings.filter((f) => offset >= f.range[0] && (offset < f.range[1] || offset === f.range[0]));
-  for (const f of here) {
-    sections.push(findingMarkdown(f, url));
-    range = range ? [Math.min(range[0], f.range[0]), Math.max(range[1], f.range[1])] : f.range;
+  if (here.length) {
+    let range = here[0].range;
+    for (const f of here) {
+      range = [Math.min(range[0], f.range[0]), Math.max(range[1], f.range[1])];
+    }
+    // Two findings of one rule at one place would say the same twice.
+    const rules = [...new Set(here.map((f) => f.ruleId))];
+    return { range: [range[0], range[1]], markdown: rules.map((id) => findingMarkdown(id, url)).join(SEPARATOR) };
   }
   const l = locate(a, offset);
   const about = l ? locatedMarkdown(a, l, url) : undefined;
-  if (about) {
-    sections.push(about);
-    range = l!.range;
-  }
-  if (!sections.length || !range) {
-    return undefined;
-  }
-  return { range, markdown: sections.join(SEPARATOR) };
+  return about ? { range: l!.range, markdown: about } : undefined;
 }
 
 // --- findings ---------------------------------------------------------------------------
 
-export function findingMarkdown(f: Finding, url: (id: string) => string): string {
-  const rule = RULES_BY_ID.get(f.ruleId);
+/** How much of a rule's `why` and `fix` a finding's hover shows (see `lead`). */
+export const HOVER_WHY_CHARS = 220;
+export const HOVER_FIX_CHARS = 140;
+
+/**
+ * A finding's hover, under the message VS Code already shows: the rule, why it matters, how
+ * to fix it, the link to its page. Not the message again, nor the contract's quote (the
+ * `why` quotes it): short enough for VS Code's hover (500 px wide, at least 250 px tall,
+ * the message included) without scrolling. The page says the rest.
+ */
+export function findingMarkdown(ruleId: string, url: (id: string) => string): string {
+  const rule = RULES_BY_ID.get(ruleId);
   if (!rule) {
-    return `**${f.ruleId}** · ${f.severity}\n\n${f.message}`;
+    return `**${ruleId}**`;
   }
   return [
-    `**${rule.id} ${rule.name}** · ${f.severity}`,
-    f.message,
-    `**Why it matters:** ${rule.docs.why}`,
-    `**How to fix it:** ${rule.docs.fix}`,
-    seedQuote(rule),
+    `**${rule.id} ${rule.name}**`,
+    `**Why it matters:** ${lead(rule.docs.why, HOVER_WHY_CHARS)}`,
+    `**How to fix it:** ${lead(rule.docs.fix, HOVER_FIX_CHARS)}`,
     `[${rule.id} documentation](${url(rule.id)})`,
   ].join('\n\n');
 }
 
-function seedQuote(rule: Rule): string {
-  return `> ${rule.seed.quote}\n>\n> — *${rule.seed.section}*`;
+/**
+ * The sentences of a text: split after `.`, `!` or `?` (and a closing quote or bracket)
+ * before a space and a capital, a quote or a backtick, never inside quotes or code.
+ */
+export function sentences(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let quoted = false;
+  let code = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '`') {
+      code = !code;
+    } else if (c === '"' && !code) {
+      quoted = !quoted;
+    }
+    const ends = /[.!?]/.test(c) || (/["”)\]]/.test(c) && /[.!?]/.test(text[i - 1] ?? ''));
+    if (ends && !quoted && !code && /^ +["“`A-Z]/.test(text.slice(i + 1, i + 4))) {
+      out.push(text.slice(start, i + 1).trim());
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start).trim());
+  return out.filter(Boolean);
+}
+
+/**
+ * The first sentences of a text that fit in `max` characters. A first sentence longer than
+ * that is cut, outside brackets, quotes and code, after the last `;`, `:` or `,` that fits
+ * (else before the last space), and ends with `…`.
+ */
+export function lead(text: string, max: number): string {
+  const all = sentences(text);
+  let out = all[0] ?? '';
+  if (out.length > max) {
+    return cut(out, max);
+  }
+  for (const s of all.slice(1)) {
+    if (out.length + 1 + s.length > max) {
+      break;
+    }
+    out += ' ' + s;
+  }
+  return out;
+}
+
+function cut(sentence: string, max: number): string {
+  let depth = 0;
+  let quoted = false;
+  let code = false;
+  let clause = -1;
+  let space = -1;
+  for (let i = 0; i < max; i++) {
+    const c = sentence[i];
+    if (c === '`') {
+      code = !code;
+    } else if (code) {
+      continue;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && (c === '(' || c === '[' || c === '{')) {
+      depth++;
+    } else if (!quoted && (c === ')' || c === ']' || c === '}')) {
+      depth--;
+    } else if (c === ' ' && !quoted && depth === 0) {
+      space = i;
+      if (/[;:,]/.test(sentence[i - 1])) {
+        clause = i - 1;
+      }
+    }
+  }
+  const at = clause >= max * 0.4 ? clause : space;
+  return (at > 0 ? sentence.slice(0, at) : sentence.slice(0, max)) + ' …';
+}
+
+function contractQuote(rule: Rule): string {
+  return `> ${rule.contract.quote}\n>\n> — ${CONTRACT_CREDIT}, *${rule.contract.section}*`;
 }
 
 export function ruleMarkdown(rule: Rule, url: (id: string) => string): string {
-  return [`**${rule.id} ${rule.name}** · ${rule.area} · ${rule.severity}`, rule.docs.summary, seedQuote(rule), `[${rule.id} documentation](${url(rule.id)})`].join('\n\n');
+  return [`**${rule.id} ${rule.name}** · ${rule.area} · ${rule.severity}`, rule.docs.summary, contractQuote(rule), `[${rule.id} documentation](${url(rule.id)})`].join('\n\n');
 }
 
 // --- keys and values --------------------------------------------------------------------
@@ -80,8 +164,8 @@ function title(el: Element): string {
   return SCHEMA[el.kind].title;
 }
 
-function seedLine(seed: string | undefined): string[] {
-  return seed ? [`> ${seed}`] : [];
+function contractLine(line: string | undefined): string[] {
+  return line ? [`> ${line}`] : [];
 }
 
 function enumList(values: EnumValue[]): string {
@@ -95,7 +179,7 @@ export function keyMarkdown(spec: KeySpec, owner: string): string {
   } else {
     parts.push(`Value: ${describeType(spec.type)}.`);
   }
-  parts.push(...seedLine(spec.seed));
+  parts.push(...contractLine(spec.seed));
   return parts.join('\n\n');
 }
 

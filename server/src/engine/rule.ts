@@ -61,7 +61,7 @@ export interface FixContext {
 export interface RuleDocs {
   /** One sentence: what the rule finds. */
   summary: string;
-  /** Why it matters, in the seed's words. */
+  /** Why it matters, in the knowledge contract's words. */
   why: string;
   example: { bad: string; good: string };
   /** What the fix changes, and when it declines. */
@@ -76,8 +76,11 @@ export interface Rule {
   name: string;
   area: Area;
   severity: Severity;
-  /** The seed sentence the rule encodes, and where it stands. */
-  seed: { quote: string; section: string };
+  /**
+   * The sentence of the knowledge contract (distributed-system-basics) the rule encodes,
+   * verbatim, and the section it stands in (`Heading › Sub-heading › Lead-in line`).
+   */
+  contract: { quote: string; section: string };
   docs: RuleDocs;
   on: RuleTarget;
   check(el: Element, ctx: RuleContext): void;
@@ -91,6 +94,10 @@ export interface Rule {
 export function defineRule(rule: Rule): Rule {
   return rule;
 }
+
+/** The knowledge contract every rule quotes, and how a page or a hover credits a quote. */
+export const CONTRACT_NAME = 'distributed-system-basics';
+export const CONTRACT_CREDIT = `the knowledge contract (${CONTRACT_NAME})`;
 
 export const DOCS_BASE_URL = 'https://github.com/distributed-design-review/ddr/blob/main/docs/rules/';
 

@@ -1,6 +1,7 @@
 // The DSL, declared once as data (dsl.md). It drives DSN002/DSN003/DSN006, the typed
-// model, hovers, completion and the exported JSON Schema. The seed's words about a value
-// live here, beside the value.
+// model, hovers, completion and the exported JSON Schema. The knowledge contract's
+// (distributed-system-basics) words about a value live here, beside the value (`seed`:
+// the section or line of the contract they come from).
 
 export type RefKind = 'operation' | 'channel' | 'data' | 'requirement' | 'rule' | 'service' | 'workflow';
 
@@ -9,7 +10,7 @@ export interface EnumValue {
   doc: string;
   useWhen?: string;
   tradeOff?: string;
-  /** The seed section the text comes from. */
+  /** The section of the knowledge contract the text comes from. */
   seed?: string;
 }
 
@@ -37,7 +38,7 @@ export interface KeySpec {
   type: ValueType;
   required?: boolean;
   doc: string;
-  /** A line of the seed the key's hover quotes. */
+  /** A line of the knowledge contract the key's hover quotes. */
   seed?: string;
   /** Placeholder a fix inserts for a missing required key. */
   placeholder?: string;

@@ -12,10 +12,10 @@ export const consistencyUndeclared = defineRule({
   name: 'consistency-undeclared',
   area: 'consistency',
   severity: 'warning',
-  seed: { quote: 'Document which data is eventually consistent and which is strongly consistent', section: 'Eventual Consistency › Design implications' },
+  contract: { quote: 'Document which data is eventually consistent and which is strongly consistent', section: 'Eventual Consistency › Design implications' },
   docs: {
     summary: 'Data that does not declare whether it is strongly or eventually consistent.',
-    why: 'The seed asks to "Document which data is eventually consistent and which is strongly consistent": readers of undeclared data cannot tell whether the answer they get is the latest write or a stale copy, and the other consistency rules cannot check it.',
+    why: 'The knowledge contract asks to "Document which data is eventually consistent and which is strongly consistent": readers of undeclared data cannot tell whether the answer they get is the latest write or a stale copy, and the other consistency rules cannot check it.',
     example: {
       bad: 'design: wallet\ndsl: 1\ndata:\n  - name: account-balance\n    category: financial-balance\n',
       good: 'design: wallet\ndsl: 1\ndata:\n  - name: account-balance\n    category: financial-balance\n    consistency: strong\n',

@@ -4,7 +4,7 @@ import { named } from '../../text';
 import { Element, field, str } from '../../model';
 import type { Related } from '../../types';
 
-/** Categories the seed names under "When NOT to use" eventual consistency. */
+/** Categories the knowledge contract names under "When NOT to use" eventual consistency. */
 export const STRONG_CATEGORIES: Record<string, string> = {
   'financial-balance': 'a financial balance, where immediate consistency is required',
   'inventory-count': 'an inventory count, where overselling is unacceptable',
@@ -43,10 +43,10 @@ export const eventualWhereStrongRequired = defineRule({
   name: 'eventual-where-strong-required',
   area: 'consistency',
   severity: 'error',
-  seed: { quote: 'When NOT to use', section: 'Eventual Consistency' },
+  contract: { quote: 'When NOT to use', section: 'Eventual Consistency' },
   docs: {
     summary: 'Data declared `consistency: eventual` although it is a financial balance, an inventory count, authorization data, or cites a requirement with `consistency: strong`.',
-    why: 'The seed lists when NOT to use eventual consistency: "Financial balances where immediate consistency is required", "Inventory counts where overselling is unacceptable", "Authorization decisions where stale permissions are harmful", and "Any scenario the PRD marks as requiring strong consistency". An eventually consistent balance lets two reads both see money that is spent once; a stale stock count oversells. Among the anti-patterns: "Using eventual consistency when the PRD requires strong consistency".',
+    why: 'The knowledge contract lists when NOT to use eventual consistency: "Financial balances where immediate consistency is required", "Inventory counts where overselling is unacceptable", "Authorization decisions where stale permissions are harmful", and "Any scenario the PRD marks as requiring strong consistency". An eventually consistent balance lets two reads both see money that is spent once; a stale stock count oversells. Among the anti-patterns: "Using eventual consistency when the PRD requires strong consistency".',
     example: {
       bad: 'design: wallet\ndsl: 1\ndata:\n  - name: account-balance\n    category: financial-balance\n    consistency: eventual\n    staleness_bound: 5s\n',
       good: 'design: wallet\ndsl: 1\ndata:\n  - name: account-balance\n    category: financial-balance\n    consistency: strong\n',

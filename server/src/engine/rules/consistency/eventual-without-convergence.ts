@@ -10,10 +10,10 @@ export const eventualWithoutConvergence = defineRule({
   name: 'eventual-without-convergence',
   area: 'consistency',
   severity: 'info',
-  seed: { quote: 'Define convergence guarantees (time-bound, version-bound)', section: 'Eventual Consistency › Design implications' },
+  contract: { quote: 'Define convergence guarantees (time-bound, version-bound)', section: 'Eventual Consistency › Design implications' },
   docs: {
     summary: 'Eventually consistent data that does not say how its replicas converge.',
-    why: 'Eventual consistency promises that "All replicas eventually converge"; the seed asks to "Define convergence guarantees (time-bound, version-bound)", so that "eventually" has a bound someone can monitor: within a time, or within a number of versions.',
+    why: 'Eventual consistency promises that "All replicas eventually converge"; the knowledge contract asks to "Define convergence guarantees (time-bound, version-bound)", so that "eventually" has a bound someone can monitor: within a time, or within a number of versions.',
     example: {
       bad: 'design: shop\ndsl: 1\ndata:\n  - name: price-cache\n    category: cache\n    consistency: eventual\n    staleness_bound: 30s\n    stale_reads: entries carry a version\n',
       good: 'design: shop\ndsl: 1\ndata:\n  - name: price-cache\n    category: cache\n    consistency: eventual\n    staleness_bound: 30s\n    convergence: time-bound\n    stale_reads: entries carry a version\n',

@@ -11,10 +11,10 @@ export const eventualWithoutStalenessBound = defineRule({
   name: 'eventual-without-staleness-bound',
   area: 'consistency',
   severity: 'warning',
-  seed: { quote: 'Define acceptable staleness bounds per data type', section: 'Eventual Consistency › Design implications' },
+  contract: { quote: 'Define acceptable staleness bounds per data type', section: 'Eventual Consistency › Design implications' },
   docs: {
     summary: 'Eventually consistent data with no `staleness_bound`.',
-    why: 'Eventual consistency means "Reads may return stale data for a bounded period": the bound is what makes it a design rather than a hope. The seed asks to "Define acceptable staleness bounds per data type", so that readers know how old an answer can be and the PRD\'s `max_staleness` can be checked against it.',
+    why: 'Eventual consistency means "Reads may return stale data for a bounded period": the bound is what makes it a design rather than a hope. The knowledge contract asks to "Define acceptable staleness bounds per data type", so that readers know how old an answer can be and the PRD\'s `max_staleness` can be checked against it.',
     example: {
       bad: 'design: shop\ndsl: 1\ndata:\n  - name: price-cache\n    category: cache\n    consistency: eventual\n    convergence: time-bound\n    stale_reads: entries carry a version\n',
       good: 'design: shop\ndsl: 1\ndata:\n  - name: price-cache\n    category: cache\n    consistency: eventual\n    staleness_bound: 30s\n    convergence: time-bound\n    stale_reads: entries carry a version\n',

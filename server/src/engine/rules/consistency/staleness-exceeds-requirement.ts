@@ -21,7 +21,7 @@ export const stalenessExceedsRequirement = defineRule({
   name: 'staleness-exceeds-requirement',
   area: 'consistency',
   severity: 'error',
-  seed: { quote: 'Reads may return stale data for a bounded period', section: 'Eventual Consistency' },
+  contract: { quote: 'Reads may return stale data for a bounded period', section: 'Eventual Consistency' },
   docs: {
     summary: "A data element's `staleness_bound` is longer than the `max_staleness` of a requirement it cites.",
     why: 'With eventual consistency, "Reads may return stale data for a bounded period": the design must "Define acceptable staleness bounds per data type", and the bound the PRD accepts is the requirement\'s `max_staleness`. A store that may lag longer than that serves data the product has declared unacceptable.',

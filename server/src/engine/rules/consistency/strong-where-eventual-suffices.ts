@@ -3,7 +3,7 @@ import { defineRule } from '../../rule';
 import { named } from '../../text';
 import { field, str } from '../../model';
 
-/** Categories the seed names under "When to use" eventual consistency. */
+/** Categories the knowledge contract names under "When to use" eventual consistency. */
 export const EVENTUAL_CATEGORIES: Record<string, string> = {
   cache: 'a cache',
   'read-replica': 'a read replica',
@@ -16,10 +16,10 @@ export const strongWhereEventualSuffices = defineRule({
   name: 'strong-where-eventual-suffices',
   area: 'consistency',
   severity: 'info',
-  seed: { quote: 'Using strong consistency when eventual consistency would suffice', section: 'Anti-Patterns' },
+  contract: { quote: 'Using strong consistency when eventual consistency would suffice', section: 'Anti-Patterns' },
   docs: {
     summary: 'A cache, read replica, catalog or analytics store declared `consistency: strong` while no requirement it cites asks for strong consistency.',
-    why: 'The seed lists "Read replicas and caching" and "High-write, low-latency-requirement scenarios" among the uses of eventual consistency, and "Using strong consistency when eventual consistency would suffice" among the anti-patterns: strong consistency on such data pays coordination and latency for a guarantee nobody asked for.',
+    why: 'The knowledge contract lists "Read replicas and caching" and "High-write, low-latency-requirement scenarios" among the uses of eventual consistency, and "Using strong consistency when eventual consistency would suffice" among the anti-patterns: strong consistency on such data pays coordination and latency for a guarantee nobody asked for.',
     example: {
       bad: 'design: shop\ndsl: 1\ndata:\n  - name: price-cache\n    category: cache\n    consistency: strong\n',
       good: 'design: shop\ndsl: 1\ndata:\n  - name: price-cache\n    category: cache\n    consistency: eventual\n    staleness_bound: 30s\n    convergence: time-bound\n    stale_reads: entries carry a version\n',

@@ -8,7 +8,7 @@ export const atMostOnceLosesRequiredData = defineRule({
   name: 'at-most-once-loses-required-data',
   area: 'delivery',
   severity: 'error',
-  seed: { quote: 'Use when: loss is acceptable, retries are not, throughput is priority', section: 'Delivery Guarantees › At-Most-Once' },
+  contract: { quote: 'Use when: loss is acceptable, retries are not, throughput is priority', section: 'Delivery Guarantees › At-Most-Once' },
   docs: {
     summary: '`delivery: at-most-once` on a channel that cites a requirement with `loss: unacceptable`.',
     why: 'At-most-once: "Message may be lost but never delivered twice"; use it when "loss is acceptable". When the PRD says loss is unacceptable, the guarantee that meets it is at-least-once: "Message is never lost but may be delivered more than once", the "Most common default for production systems".',

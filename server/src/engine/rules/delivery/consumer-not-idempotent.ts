@@ -67,11 +67,11 @@ export const consumerNotIdempotent = defineRule({
   name: 'consumer-not-idempotent',
   area: 'delivery',
   severity: 'error',
-  seed: { quote: 'Use when: loss is unacceptable, consumers are idempotent or can deduplicate', section: 'Delivery Guarantees › At-Least-Once' },
+  contract: { quote: 'Use when: loss is unacceptable, consumers are idempotent or can deduplicate', section: 'Delivery Guarantees › At-Least-Once' },
   docs: {
     summary:
       'A consumer of an at-least-once channel that neither deduplicates (`deduplication`) nor is idempotent (`idempotent: true`), and whose handler, if it names one, has no `idempotency` either.',
-    why: 'At-least-once: "Message is never lost but may be delivered more than once", at "the cost of requiring idempotency handling". Duplicates arise from "Message queue redelivery"; the seed\'s answer for event processing is "Deduplication at consumer level". A consumer that does neither processes a redelivered message twice. A handler that is a query changes nothing, and counts as idempotent.',
+    why: 'At-least-once: "Message is never lost but may be delivered more than once", at "the cost of requiring idempotency handling". Duplicates arise from "Message queue redelivery"; the knowledge contract\'s answer for event processing is "Deduplication at consumer level". A consumer that does neither processes a redelivered message twice. A handler that is a query changes nothing, and counts as idempotent.',
     example: {
       bad: 'design: shop\ndsl: 1\nchannels:\n  - name: order-events\n    delivery: at-least-once\n    ordering: none\n    out_of_order: handlers compare the order version\n    consumers:\n      - service: billing\n',
       good: 'design: shop\ndsl: 1\nchannels:\n  - name: order-events\n    delivery: at-least-once\n    ordering: none\n    out_of_order: handlers compare the order version\n    consumers:\n      - service: billing\n        deduplication: {key: event_id, window: 7d}\n',

@@ -7,7 +7,7 @@ export const deliveryUndeclared = defineRule({
   name: 'delivery-undeclared',
   area: 'delivery',
   severity: 'error',
-  seed: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees › Define ordering guarantees per queue/topic' },
+  contract: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees › Define ordering guarantees per queue/topic' },
   docs: {
     summary: 'A channel that does not declare its delivery guarantee.',
     why: 'Producers and consumers must agree on whether a message can be lost (at-most-once) or delivered twice (at-least-once): the first decides whether a lost message is a bug, the second whether every consumer must be idempotent. Undeclared, each side assumes the guarantee that suits it.',

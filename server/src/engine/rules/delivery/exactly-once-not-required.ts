@@ -11,7 +11,7 @@ export const exactlyOnceNotRequired = defineRule({
   name: 'exactly-once-not-required',
   area: 'delivery',
   severity: 'warning',
-  seed: { quote: 'Do not default to exactly-once unless the PRD requires it', section: 'Delivery Guarantees' },
+  contract: { quote: 'Do not default to exactly-once unless the PRD requires it', section: 'Delivery Guarantees' },
   docs: {
     summary: '`delivery: exactly-once` on a channel none of whose cited requirements says `duplicates: harmful`.',
     why: 'Exactly-once comes at "significant complexity, performance overhead, and coordination cost", and is "Often achieved via idempotency + at-least-once rather than true exactly-once protocol". "Choose the weakest guarantee that meets PRD requirements. Do not default to exactly-once unless the PRD requires it." Only a requirement that says duplicates are harmful asks for it.',

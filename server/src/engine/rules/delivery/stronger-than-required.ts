@@ -8,7 +8,7 @@ export const strongerThanRequired = defineRule({
   name: 'stronger-than-required',
   area: 'delivery',
   severity: 'info',
-  seed: { quote: 'Choose the weakest guarantee that meets PRD requirements', section: 'Delivery Guarantees' },
+  contract: { quote: 'Choose the weakest guarantee that meets PRD requirements', section: 'Delivery Guarantees' },
   docs: {
     summary: '`delivery: at-least-once` on a channel that cites requirements, all of which say `loss: acceptable` (exactly-once is DLV002\'s).',
     why: '"Choose the weakest guarantee that meets PRD requirements." When every requirement the channel serves accepts loss, at-most-once meets them: "simplicity and speed", no redelivery, and no consumer that must be idempotent, where at-least-once brings "the cost of requiring idempotency handling".',

@@ -42,10 +42,10 @@ export const commandWithoutIdempotency = defineRule({
   name: 'command-without-idempotency',
   area: 'duplicates',
   severity: 'warning',
-  seed: { quote: 'Idempotency keys (preferred for API operations)', section: 'Duplicate Requests › Handling strategies' },
+  contract: { quote: 'Idempotency keys (preferred for API operations)', section: 'Duplicate Requests › Handling strategies' },
   docs: {
     summary: 'A `command` operation that declares no `idempotency`: neither an idempotency key nor `natural: true`.',
-    why: 'A command changes state, and duplicates of it arise from "Network retries", "Client timeouts with successful server processing", "Message queue redelivery" and "User double-submit". Without idempotency each duplicate repeats the change (a second charge, a second shipment). The seed\'s handling strategies are "Idempotency keys (preferred for API operations)" or "Natural idempotency (read operations, certain write patterns)".',
+    why: 'A command changes state, and duplicates of it arise from "Network retries", "Client timeouts with successful server processing", "Message queue redelivery" and "User double-submit". Without idempotency each duplicate repeats the change (a second charge, a second shipment). The knowledge contract\'s handling strategies are "Idempotency keys (preferred for API operations)" or "Natural idempotency (read operations, certain write patterns)".',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: command\n        timeout: 2s\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: command\n        timeout: 2s\n        idempotency:\n          key: header:Idempotency-Key\n          retention: 24h\n',

@@ -10,7 +10,7 @@ export const idempotencyKeyWithoutRetention = defineRule({
   name: 'idempotency-key-without-retention',
   area: 'duplicates',
   severity: 'info',
-  seed: { quote: 'Idempotency keys (preferred for API operations)', section: 'Duplicate Requests › Handling strategies' },
+  contract: { quote: 'Idempotency keys (preferred for API operations)', section: 'Duplicate Requests › Handling strategies' },
   docs: {
     summary: 'An `idempotency` mapping with a `key` but no `retention`: how long the keys are remembered is not stated.',
     why: 'Idempotency keys make "Network retries" and "Client timeouts with successful server processing" harmless only while the server still remembers the key: a retry that arrives after the key was dropped is processed a second time. Keys must outlive the retry window of every caller, so the retention belongs in the API contract next to the key.',

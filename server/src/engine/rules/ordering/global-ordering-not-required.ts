@@ -11,10 +11,10 @@ export const globalOrderingNotRequired = defineRule({
   name: 'global-ordering-not-required',
   area: 'ordering',
   severity: 'warning',
-  seed: { quote: 'Avoid unless the PRD explicitly requires it', section: 'Ordering Guarantees › Global Ordering' },
+  contract: { quote: 'Avoid unless the PRD explicitly requires it', section: 'Ordering Guarantees › Global Ordering' },
   docs: {
     summary: '`ordering: global` on a channel none of whose cited requirements says `ordering: global`.',
-    why: 'Global ordering "severely limits throughput and availability": "Avoid unless the PRD explicitly requires it". "Assuming global ordering when only per-partition ordering is needed" is one of the seed\'s anti-patterns; per-partition ordering keeps the sequence that matters "within a context (e.g., per user, per order)".',
+    why: 'Global ordering "severely limits throughput and availability": "Avoid unless the PRD explicitly requires it". "Assuming global ordering when only per-partition ordering is needed" is one of the knowledge contract\'s anti-patterns; per-partition ordering keeps the sequence that matters "within a context (e.g., per user, per order)".',
     example: {
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: global\n    requirements: [R1]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: order_id\n    requirements: [R1]\n',

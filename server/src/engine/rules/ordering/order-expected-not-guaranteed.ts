@@ -13,7 +13,7 @@ export const orderExpectedNotGuaranteed = defineRule({
   name: 'order-expected-not-guaranteed',
   area: 'ordering',
   severity: 'error',
-  seed: {
+  contract: {
     quote: 'Define how out-of-order delivery is handled when ordering is expected but not guaranteed',
     section: 'Ordering Guarantees › Define ordering guarantees per queue/topic',
   },

@@ -12,7 +12,7 @@ export const orderingUndeclared = defineRule({
   name: 'ordering-undeclared',
   area: 'ordering',
   severity: 'warning',
-  seed: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees › Define ordering guarantees per queue/topic' },
+  contract: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees › Define ordering guarantees per queue/topic' },
   docs: {
     summary: 'A channel that does not declare its ordering guarantee.',
     why: '"Define ordering guarantees per queue/topic: State the guarantee clearly." Consumers that need order and producers that scatter messages across partitions must agree on what the channel keeps: per partition, globally, or nothing. Undeclared, a consumer assumes the order it needs.',

@@ -9,7 +9,7 @@ export const partitionKeyMismatch = defineRule({
   name: 'partition-key-mismatch',
   area: 'ordering',
   severity: 'warning',
-  seed: { quote: 'Ensure: partition key is set to the context identifier', section: 'Ordering Guarantees › Per-Partition Ordering' },
+  contract: { quote: 'Ensure: partition key is set to the context identifier', section: 'Ordering Guarantees › Per-Partition Ordering' },
   docs: {
     summary: "A channel's `partition_key` that differs from the `ordering_key` of a requirement it cites.",
     why: 'Per-partition ordering keeps the order of messages that share a partition: "Ensure: partition key is set to the context identifier". Partitioned by another key, the messages of one context (the requirement\'s `ordering_key`) spread over partitions and lose the order the PRD asks for.',

@@ -21,7 +21,7 @@ export const partitionKeyMissing = defineRule({
   name: 'partition-key-missing',
   area: 'ordering',
   severity: 'error',
-  seed: { quote: 'Define the partition key if per-partition ordering is used', section: 'Ordering Guarantees › Define ordering guarantees per queue/topic' },
+  contract: { quote: 'Define the partition key if per-partition ordering is used', section: 'Ordering Guarantees › Define ordering guarantees per queue/topic' },
   docs: {
     summary: '`ordering: per-partition` on a channel without `partition_key`.',
     why: 'Per-partition ordering keeps order only among messages of one partition: "Ensure: partition key is set to the context identifier". Without a stated key, messages of one order (or user) may land on different partitions and arrive out of order, while the channel claims to keep it.',

@@ -7,7 +7,7 @@ export const unorderedConsumersUnprepared = defineRule({
   name: 'unordered-consumers-unprepared',
   area: 'ordering',
   severity: 'info',
-  seed: { quote: 'Ensure: consumers can handle out-of-order delivery', section: 'Ordering Guarantees › No Ordering Guarantee' },
+  contract: { quote: 'Ensure: consumers can handle out-of-order delivery', section: 'Ordering Guarantees › No Ordering Guarantee' },
   docs: {
     summary: 'A channel with `ordering: none` that does not say how its consumers handle out-of-order delivery (`out_of_order`).',
     why: 'With no ordering guarantee, "Messages may arrive in any order"; the choice fits "when: operations are independent and order does not matter", and it comes with a duty: "Ensure: consumers can handle out-of-order delivery". Stating how (order does not matter, stale versions are ignored, events are re-sorted) lets a reviewer check it.',

@@ -10,10 +10,10 @@ export const batchWithoutPartialSemantics = defineRule({
   name: 'batch-without-partial-semantics',
   area: 'partial-failure',
   severity: 'warning',
-  seed: { quote: 'Partial success responses (207 Multi-Status for batch operations)', section: 'Partial Failure › Handling strategies' },
+  contract: { quote: 'Partial success responses (207 Multi-Status for batch operations)', section: 'Partial Failure › Handling strategies' },
   docs: {
     summary: 'A `batch: true` operation that does not say what it returns when some of its items fail (`partial_success`).',
-    why: 'Partial failure occurs when "A batch operation partially succeeds". The caller must know which items went through: the seed\'s answer is "Partial success responses (207 Multi-Status for batch operations)", or an all-or-nothing batch. Undeclared, a caller that retries the whole batch repeats the items that succeeded.',
+    why: 'Partial failure occurs when "A batch operation partially succeeds". The caller must know which items went through: the knowledge contract\'s answer is "Partial success responses (207 Multi-Status for batch operations)", or an all-or-nothing batch. Undeclared, a caller that retries the whole batch repeats the items that succeeded.',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: catalog\n    operations:\n      - name: import-prices\n        type: command\n        interaction: batch\n        batch: true\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: catalog\n    operations:\n      - name: import-prices\n        type: command\n        interaction: batch\n        batch: true\n        partial_success: multi-status\n',

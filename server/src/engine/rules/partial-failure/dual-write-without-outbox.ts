@@ -9,15 +9,15 @@ export const dualWriteWithoutOutbox = defineRule({
   name: 'dual-write-without-outbox',
   area: 'partial-failure',
   severity: 'warning',
-  seed: { quote: 'Outbox pattern for ensuring eventual consistency', section: 'Partial Failure › Handling strategies' },
+  contract: { quote: 'Outbox pattern for ensuring eventual consistency', section: 'Partial Failure › Handling strategies' },
   docs: {
     summary: 'An operation that both `writes` data and `publishes` to a channel, without `outbox: true`.',
-    why: 'Writing a row and publishing its event are two steps against two systems: a crash or a timeout between them leaves one without the other, the partial failure the seed describes as "An upstream dependency fails mid-transaction". Its handling strategy is the "Outbox pattern for ensuring eventual consistency": the event is written in the same transaction as the data and published from there, so both happen or neither.',
+    why: 'Writing a row and publishing its event are two steps against two systems: a crash or a timeout between them leaves one without the other, the partial failure the knowledge contract describes as "An upstream dependency fails mid-transaction". Its handling strategy is the "Outbox pattern for ensuring eventual consistency": the event is written in the same transaction as the data and published from there, so both happen or neither.',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        writes: [orders-db]\n        publishes: [order-events]\nchannels:\n  - name: order-events\ndata:\n  - name: orders-db\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        writes: [orders-db]\n        publishes: [order-events]\n        outbox: true\nchannels:\n  - name: order-events\ndata:\n  - name: orders-db\n',
     },
-    fix: 'Sets `outbox: true`, inserting it or replacing `false` (a safe fix: the outbox is the remedy the seed names). Declines nothing else.',
+    fix: 'Sets `outbox: true`, inserting it or replacing `false` (a safe fix: the outbox is the remedy the knowledge contract names). Declines nothing else.',
   },
   on: 'operation',
   check(op, ctx) {

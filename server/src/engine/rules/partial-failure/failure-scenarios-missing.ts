@@ -12,10 +12,10 @@ export const failureScenariosMissing = defineRule({
   name: 'failure-scenarios-missing',
   area: 'partial-failure',
   severity: 'warning',
-  seed: { quote: 'Document recovery procedures for each partial failure scenario', section: 'Partial Failure › Design principles' },
+  contract: { quote: 'Document recovery procedures for each partial failure scenario', section: 'Partial Failure › Design principles' },
   docs: {
     summary: 'A workflow with no `failure_scenarios`, or a failure scenario with no `recovery`.',
-    why: '"Ignoring partial failure scenarios" is one of the seed\'s anti-patterns. A multi-step operation can fail after some steps succeed; the seed asks to "Document recovery procedures for each partial failure scenario", so that the people on call know what to undo or finish, and in which order.',
+    why: '"Ignoring partial failure scenarios" is one of the knowledge contract\'s anti-patterns. A multi-step operation can fail after some steps succeed; the knowledge contract asks to "Document recovery procedures for each partial failure scenario", so that the people on call know what to undo or finish, and in which order.',
     example: {
       bad: 'design: shop\ndsl: 1\nworkflows:\n  - name: checkout\n    pattern: saga\n    partial_means: stock reserved but no shipment scheduled\n    on_partial_failure: compensate\n',
       good: 'design: shop\ndsl: 1\nworkflows:\n  - name: checkout\n    pattern: saga\n    partial_means: stock reserved but no shipment scheduled\n    on_partial_failure: compensate\n    failure_scenarios:\n      - when: shipping fails after the reservation\n        recovery: release the reservation\n',

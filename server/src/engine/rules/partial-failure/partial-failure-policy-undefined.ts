@@ -10,10 +10,10 @@ export const partialFailurePolicyUndefined = defineRule({
   name: 'partial-failure-policy-undefined',
   area: 'partial-failure',
   severity: 'warning',
-  seed: { quote: 'Define whether partial success is acceptable or must be fully rolled back', section: 'Partial Failure › Design principles' },
+  contract: { quote: 'Define whether partial success is acceptable or must be fully rolled back', section: 'Partial Failure › Design principles' },
   docs: {
     summary: 'A workflow that does not say what happens when it fails part-way (`on_partial_failure`).',
-    why: 'Partial failure occurs when "A multi-step operation fails after some steps succeed". The seed asks to "Define whether partial success is acceptable or must be fully rolled back": without that decision each step\'s owner handles the half-done state differently, and nobody runs the compensations.',
+    why: 'Partial failure occurs when "A multi-step operation fails after some steps succeed". The knowledge contract asks to "Define whether partial success is acceptable or must be fully rolled back": without that decision each step\'s owner handles the half-done state differently, and nobody runs the compensations.',
     example: {
       bad: 'design: shop\ndsl: 1\nworkflows:\n  - name: checkout\n    pattern: saga\n    partial_means: stock reserved but no shipment scheduled\n    failure_scenarios:\n      - when: shipping fails after the reservation\n        recovery: release the reservation\n',
       good: 'design: shop\ndsl: 1\nworkflows:\n  - name: checkout\n    pattern: saga\n    partial_means: stock reserved but no shipment scheduled\n    on_partial_failure: compensate\n    failure_scenarios:\n      - when: shipping fails after the reservation\n        recovery: release the reservation\n',

@@ -6,10 +6,10 @@ export const partialUndefined = defineRule({
   name: 'partial-undefined',
   area: 'partial-failure',
   severity: 'info',
-  seed: { quote: 'Define what "partial" means for each operation', section: 'Partial Failure › Design principles' },
+  contract: { quote: 'Define what "partial" means for each operation', section: 'Partial Failure › Design principles' },
   docs: {
     summary: 'A workflow that does not say what "partial" means for it (`partial_means`).',
-    why: 'Partial failure occurs when "A multi-step operation fails after some steps succeed", and the seed\'s first design principle is: Define what "partial" means for each operation. Which half-done states can exist (stock reserved but nothing shipped, a charge without an order) is what the recovery procedures, the compensations and the PRD\'s edge cases are about. Unnamed, each reader pictures a different one.',
+    why: 'Partial failure occurs when "A multi-step operation fails after some steps succeed", and the knowledge contract\'s first design principle is: Define what "partial" means for each operation. Which half-done states can exist (stock reserved but nothing shipped, a charge without an order) is what the recovery procedures, the compensations and the PRD\'s edge cases are about. Unnamed, each reader pictures a different one.',
     example: {
       bad: 'design: shop\ndsl: 1\nworkflows:\n  - name: checkout\n    pattern: saga\n    on_partial_failure: compensate\n    failure_scenarios:\n      - when: shipping fails after the reservation\n        recovery: release the reservation\n',
       good: 'design: shop\ndsl: 1\nworkflows:\n  - name: checkout\n    pattern: saga\n    partial_means: stock reserved but no shipment scheduled\n    on_partial_failure: compensate\n    failure_scenarios:\n      - when: shipping fails after the reservation\n        recovery: release the reservation\n',

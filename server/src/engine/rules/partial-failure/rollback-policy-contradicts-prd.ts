@@ -8,10 +8,10 @@ export const rollbackPolicyContradictsPrd = defineRule({
   name: 'rollback-policy-contradicts-prd',
   area: 'partial-failure',
   severity: 'error',
-  seed: { quote: 'Define whether partial success is acceptable or must be fully rolled back', section: 'Partial Failure › Design principles' },
+  contract: { quote: 'Define whether partial success is acceptable or must be fully rolled back', section: 'Partial Failure › Design principles' },
   docs: {
     summary: 'A workflow with `on_partial_failure: accept-partial` that cites a requirement with `partial_success: rollback`.',
-    why: 'The seed asks to "Define whether partial success is acceptable or must be fully rolled back", and the PRD has decided: the cited requirement says a partial result must be rolled back. A workflow that keeps partial results breaks that requirement every time it fails part-way.',
+    why: 'The knowledge contract asks to "Define whether partial success is acceptable or must be fully rolled back", and the PRD has decided: the cited requirement says a partial result must be rolled back. A workflow that keeps partial results breaks that requirement every time it fails part-way.',
     example: {
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R5\n    text: A payment taken without a shipment is refunded\n    partial_success: rollback\nworkflows:\n  - name: checkout\n    pattern: saga\n    on_partial_failure: accept-partial\n    requirements: [R5]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R5\n    text: A payment taken without a shipment is refunded\n    partial_success: rollback\nworkflows:\n  - name: checkout\n    pattern: saga\n    on_partial_failure: compensate\n    requirements: [R5]\n',

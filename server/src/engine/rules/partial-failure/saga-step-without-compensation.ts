@@ -34,10 +34,10 @@ export const sagaStepWithoutCompensation = defineRule({
   name: 'saga-step-without-compensation',
   area: 'partial-failure',
   severity: 'error',
-  seed: { quote: 'Compensating transactions (saga pattern) for multi-service operations', section: 'Partial Failure › Handling strategies' },
+  contract: { quote: 'Compensating transactions (saga pattern) for multi-service operations', section: 'Partial Failure › Handling strategies' },
   docs: {
     summary: 'In a workflow that spans several services, a step other than the last with no `compensation` (a step whose operation is a `query` changes nothing and needs none; a workflow with `on_partial_failure: accept-partial` undoes nothing, unless a requirement it cites has `partial_success: rollback`).',
-    why: 'Partial failure occurs when "A multi-step operation fails after some steps succeed". Across services there is no single transaction to roll back: the seed\'s answer is "Compensating transactions (saga pattern) for multi-service operations". A step without a compensation leaves its effect in place when a later step fails (stock stays reserved, a card stays charged). The last step needs none: nothing runs after it that could fail.',
+    why: 'Partial failure occurs when "A multi-step operation fails after some steps succeed". Across services there is no single transaction to roll back: the knowledge contract\'s answer is "Compensating transactions (saga pattern) for multi-service operations". A step without a compensation leaves its effect in place when a later step fails (stock stays reserved, a card stays charged). The last step needs none: nothing runs after it that could fail.',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: inventory\n    operations:\n      - name: reserve\n        type: command\n      - name: release\n        type: command\n  - name: shipping\n    operations:\n      - name: schedule\n        type: command\nworkflows:\n  - name: checkout\n    pattern: saga\n    steps:\n      - operation: inventory.reserve\n      - operation: shipping.schedule\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: inventory\n    operations:\n      - name: reserve\n        type: command\n      - name: release\n        type: command\n  - name: shipping\n    operations:\n      - name: schedule\n        type: command\nworkflows:\n  - name: checkout\n    pattern: saga\n    steps:\n      - operation: inventory.reserve\n        compensation: inventory.release\n      - operation: shipping.schedule\n',

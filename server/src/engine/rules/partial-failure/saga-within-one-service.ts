@@ -9,10 +9,10 @@ export const sagaWithinOneService = defineRule({
   name: 'saga-within-one-service',
   area: 'partial-failure',
   severity: 'info',
-  seed: { quote: 'Atomic operations where possible (single-service transactions)', section: 'Partial Failure › Handling strategies' },
+  contract: { quote: 'Atomic operations where possible (single-service transactions)', section: 'Partial Failure › Handling strategies' },
   docs: {
     summary: 'A `pattern: saga` workflow whose steps all run in one service.',
-    why: 'Sagas are the seed\'s answer for "multi-service operations". Inside one service the seed prefers "Atomic operations where possible (single-service transactions)": one transaction either commits every step or none, with no compensations to write, test and run, and no half-done state to recover.',
+    why: 'Sagas are the knowledge contract\'s answer for "multi-service operations". Inside one service the knowledge contract prefers "Atomic operations where possible (single-service transactions)": one transaction either commits every step or none, with no compensations to write, test and run, and no half-done state to recover.',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: create\n        type: command\n      - name: cancel\n        type: command\n      - name: add-lines\n        type: command\nworkflows:\n  - name: place-order\n    pattern: saga\n    steps:\n      - operation: orders.create\n        compensation: orders.cancel\n      - operation: orders.add-lines\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: create\n        type: command\n      - name: cancel\n        type: command\n      - name: add-lines\n        type: command\nworkflows:\n  - name: place-order\n    pattern: atomic\n    steps:\n      - operation: orders.create\n      - operation: orders.add-lines\n',

@@ -7,10 +7,10 @@ export const scenarioNotMappedToPrd = defineRule({
   name: 'scenario-not-mapped-to-prd',
   area: 'partial-failure',
   severity: 'info',
-  seed: { quote: 'Map partial failure scenarios to PRD edge cases', section: 'Partial Failure › Design principles' },
+  contract: { quote: 'Map partial failure scenarios to PRD edge cases', section: 'Partial Failure › Design principles' },
   docs: {
     summary: 'A failure scenario that names no `requirement`, while the design lists requirements marked `edge_case: true`.',
-    why: 'The seed asks to "Map partial failure scenarios to PRD edge cases": the PRD says which half-done states matter to the product, and a scenario tied to one shows that the edge case is covered, and which recovery answers it. An unmapped scenario leaves both questions open.',
+    why: 'The knowledge contract asks to "Map partial failure scenarios to PRD edge cases": the PRD says which half-done states matter to the product, and a scenario tied to one shows that the edge case is covered, and which recovery answers it. An unmapped scenario leaves both questions open.',
     example: {
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R5\n    text: A payment taken without a shipment is refunded\n    edge_case: true\nworkflows:\n  - name: checkout\n    failure_scenarios:\n      - when: shipping fails after the charge\n        recovery: refund the charge\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R5\n    text: A payment taken without a shipment is refunded\n    edge_case: true\nworkflows:\n  - name: checkout\n    failure_scenarios:\n      - when: shipping fails after the charge\n        recovery: refund the charge\n        requirement: R5\n',

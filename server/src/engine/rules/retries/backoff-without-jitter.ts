@@ -7,7 +7,7 @@ export const backoffWithoutJitter = defineRule({
   name: 'backoff-without-jitter',
   area: 'retries',
   severity: 'info',
-  seed: { quote: 'Exponential backoff with jitter: adds randomness to avoid thundering herd', section: 'Retry Behavior › Retry Strategy Parameters' },
+  contract: { quote: 'Exponential backoff with jitter: adds randomness to avoid thundering herd', section: 'Retry Behavior › Retry Strategy Parameters' },
   docs: {
     summary: 'A retry policy with `backoff: exponential`, without jitter.',
     why: 'Callers that failed together back off by the same amounts and retry together, in waves that hit the recovering target at once. Jitter "adds randomness to avoid thundering herd".',

@@ -7,7 +7,7 @@ export const fixedBackoff = defineRule({
   name: 'fixed-backoff',
   area: 'retries',
   severity: 'warning',
-  seed: { quote: 'Fixed interval: predictable but may overwhelm recovering service', section: 'Retry Behavior › Retry Strategy Parameters' },
+  contract: { quote: 'Fixed interval: predictable but may overwhelm recovering service', section: 'Retry Behavior › Retry Strategy Parameters' },
   docs: {
     summary: 'A retry policy with `backoff: fixed`.',
     why: 'A fixed interval is "predictable but may overwhelm recovering service": while the target recovers, every caller keeps retrying at the same rate, and the load it cannot yet carry keeps it down. Exponential backoff makes the waits grow; with jitter "adds randomness to avoid thundering herd".',

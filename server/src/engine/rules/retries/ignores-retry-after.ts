@@ -22,10 +22,10 @@ export const ignoresRetryAfter = defineRule({
   name: 'ignores-retry-after',
   area: 'retries',
   severity: 'warning',
-  seed: { quote: 'Ignoring Retry-After headers', section: 'Retry Behavior › Retry Anti-Patterns' },
+  contract: { quote: 'Ignoring Retry-After headers', section: 'Retry Behavior › Retry Anti-Patterns' },
   docs: {
     summary: 'A retry policy that retries on 429 or 503 (or `rate-limited`, `unavailable`) while `respect_retry_after` is not `true`.',
-    why: 'A 429 or 503 often says how long to wait in its Retry-After header. The seed names "Ignoring Retry-After headers" an anti-pattern: a client that retries sooner than asked is refused again, spends its attempts, and adds to the load the target is shedding.',
+    why: 'A 429 or 503 often says how long to wait in its Retry-After header. The knowledge contract names "Ignoring Retry-After headers" an anti-pattern: a client that retries sooner than asked is refused again, spends its attempts, and adds to the load the target is shedding.',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [429, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [429, network]\n              respect_retry_after: true\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',

@@ -9,10 +9,10 @@ export const maxAttemptsOutOfRange = defineRule({
   name: 'max-attempts-out-of-range',
   area: 'retries',
   severity: 'warning',
-  seed: { quote: 'Maximum retries: define per operation (typically 2-5)', section: 'Retry Behavior › Retry Strategy Parameters' },
+  contract: { quote: 'Maximum retries: define per operation (typically 2-5)', section: 'Retry Behavior › Retry Strategy Parameters' },
   docs: {
     summary: 'A retry policy whose `max_attempts` is a number above 5 (`unlimited` is RTY004\'s).',
-    why: 'The seed puts the maximum "typically 2-5". A transient failure clears within a few attempts; past that, the failure is not transient, and every further attempt adds load to a target that is already failing and keeps the caller waiting.',
+    why: 'The knowledge contract puts the maximum "typically 2-5". A transient failure clears within a few attempts; past that, the failure is not transient, and every further attempt adds load to a target that is already failing and keeps the caller waiting.',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 8\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',

@@ -6,7 +6,7 @@ export const noRetryBudget = defineRule({
   name: 'no-retry-budget',
   area: 'retries',
   severity: 'info',
-  seed: { quote: 'Retry budget: limit total retries per time window to prevent cascading failure', section: 'Retry Behavior › Retry Strategy Parameters' },
+  contract: { quote: 'Retry budget: limit total retries per time window to prevent cascading failure', section: 'Retry Behavior › Retry Strategy Parameters' },
   docs: {
     summary: 'A retry policy with no `budget`.',
     why: 'Bounded attempts per call still multiply the load when every call fails at once: with 3 attempts, an outage triples the traffic to a target that is already failing. A "Retry budget: limit total retries per time window to prevent cascading failure" caps the share of calls that may be retries.',

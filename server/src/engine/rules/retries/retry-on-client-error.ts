@@ -2,7 +2,7 @@ import { defineRule } from '../../rule';
 import type { Item } from '../../model';
 import { callOf, pickItems, retries, targetLabel, removeFromRetryOn } from './policy';
 
-/** The symbols of `retry_on` that name errors the seed says never to retry, as a message says them. */
+/** The symbols of `retry_on` that name errors the knowledge contract says never to retry, as a message says them. */
 const CLIENT_SYMBOLS: Record<string, string> = {
   'client-error': 'client errors',
   validation: 'validation errors',
@@ -27,10 +27,10 @@ export const retryOnClientError = defineRule({
   name: 'retry-on-client-error',
   area: 'retries',
   severity: 'error',
-  seed: { quote: 'When NOT to Retry', section: 'Retry Behavior' },
+  contract: { quote: 'When NOT to Retry', section: 'Retry Behavior' },
   docs: {
     summary: 'A retry policy whose `retry_on` lists a client error: a 4xx status other than 408, 425 and 429, or `client-error`, `validation`, `business-rule` or `malformed`.',
-    why: 'The seed lists what not to retry: "Client errors (400, 401, 403, 404, 422)", "Business rule violations", "Malformed requests". The same request fails the same way on every attempt, so a retry only adds load and delays the error the caller must handle anyway. 408 (request timeout), 425 (too early) and 429 (rate limit exceeded, "with backoff") are transient and stay retryable.',
+    why: 'The knowledge contract lists what not to retry: "Client errors (400, 401, 403, 404, 422)", "Business rule violations", "Malformed requests". The same request fails the same way on every attempt, so a retry only adds load and delays the error the caller must handle anyway. 408 (request timeout), 425 (too early) and 429 (rate limit exceeded, "with backoff") are transient and stay retryable.',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [502, 404, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',

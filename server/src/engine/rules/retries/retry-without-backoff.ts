@@ -6,10 +6,10 @@ export const retryWithoutBackoff = defineRule({
   name: 'retry-without-backoff',
   area: 'retries',
   severity: 'warning',
-  seed: { quote: 'Rate limit exceeded (429, with backoff)', section: 'Retry Behavior › When to Retry' },
+  contract: { quote: 'Rate limit exceeded (429, with backoff)', section: 'Retry Behavior › When to Retry' },
   docs: {
     summary: 'A retry policy with no `backoff`.',
-    why: 'The seed retries transient failures "with backoff" and calls exponential backoff the "recommended default". A policy that does not say how long to wait between attempts leaves each client to retry at once, which turns a brief overload of the target into a sustained one.',
+    why: 'The knowledge contract retries transient failures "with backoff" and calls exponential backoff the "recommended default". A policy that does not say how long to wait between attempts leaves each client to retry at once, which turns a brief overload of the target into a sustained one.',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',

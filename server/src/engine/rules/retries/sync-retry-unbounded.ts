@@ -12,10 +12,10 @@ export const syncRetryUnbounded = defineRule({
   name: 'sync-retry-unbounded',
   area: 'retries',
   severity: 'warning',
-  seed: { quote: 'Synchronous retries that block the caller indefinitely', section: 'Retry Behavior › Retry Anti-Patterns' },
+  contract: { quote: 'Synchronous retries that block the caller indefinitely', section: 'Retry Behavior › Retry Anti-Patterns' },
   docs: {
     summary: "A call of an `interactive` operation that retries with no `deadline`, or with a `deadline` at or above the calling operation's own `timeout`.",
-    why: 'An interactive caller waits while its call retries: the seed names "Synchronous retries that block the caller indefinitely" an anti-pattern. A `deadline` bounds the attempts together; it must end before the caller\'s own timeout, or the caller gives up first and the retries go on for nobody. The caller\'s timeout is compared only where it is declared (a missing one is TMO004\'s).',
+    why: 'An interactive caller waits while its call retries: the knowledge contract names "Synchronous retries that block the caller indefinitely" an anti-pattern. A `deadline` bounds the attempts together; it must end before the caller\'s own timeout, or the caller gives up first and the retries go on for nobody. The caller\'s timeout is compared only where it is declared (a missing one is TMO004\'s).',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        interaction: interactive\n        timeout: 1s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 2s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        interaction: interactive\n        timeout: 300ms\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        interaction: interactive\n        timeout: 1s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 800ms\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        interaction: interactive\n        timeout: 300ms\n',

@@ -9,10 +9,10 @@ export const unboundedRetries = defineRule({
   name: 'unbounded-retries',
   area: 'retries',
   severity: 'error',
-  seed: { quote: 'Infinite retries without a circuit breaker', section: 'Retry Behavior › Retry Anti-Patterns' },
+  contract: { quote: 'Infinite retries without a circuit breaker', section: 'Retry Behavior › Retry Anti-Patterns' },
   docs: {
     summary: 'A retry policy whose `max_attempts` is `unlimited` or missing, on a call with no `circuit_breaker`.',
-    why: 'The seed names "Infinite retries without a circuit breaker" an anti-pattern: while the target is down, every caller keeps retrying, the load never lets it recover, and the failure cascades. Bound the attempts ("Maximum retries: define per operation (typically 2-5)"), or let a circuit breaker stop the calls while the target fails. A call with no `retry` does not retry and is not reported.',
+    why: 'The knowledge contract names "Infinite retries without a circuit breaker" an anti-pattern: while the target is down, every caller keeps retrying, the load never lets it recover, and the failure cascades. Bound the attempts ("Maximum retries: define per operation (typically 2-5)"), or let a circuit breaker stop the calls while the target fails. A call with no `retry` does not retry and is not reported.',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: unlimited\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n            circuit_breaker:\n              failure_threshold: 50%\n              open_for: 30s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',

@@ -6,7 +6,7 @@ export const duplicateName = defineRule({
   name: 'duplicate-name',
   area: 'structure',
   severity: 'error',
-  seed: { quote: 'Define ordering guarantees per queue/topic', section: 'Ordering Guarantees' },
+  contract: { quote: 'Define ordering guarantees per queue/topic', section: 'Ordering Guarantees' },
   docs: {
     summary: 'Two elements of one kind share a `name` (or a requirement `id`); operations are compared within their service.',
     why: 'Guarantees are declared per element and references resolve by name: with two channels called `order-events`, a consumer, a publisher or a waiver points at one of them and the review of the other is silently lost.',

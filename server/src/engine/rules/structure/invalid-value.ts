@@ -9,7 +9,7 @@ export const invalidValue = defineRule({
   name: 'invalid-value',
   area: 'structure',
   severity: 'error',
-  seed: { quote: 'Document timeout values in API contracts', section: 'Timeout vs Failure' },
+  contract: { quote: 'Document timeout values in API contracts', section: 'Timeout vs Failure' },
   docs: {
     summary: 'A value of the wrong type, an unknown enum value, or a malformed duration or percentage.',
     why: 'A guarantee stated with a value the DSL does not know states nothing: `type: comand` is not a command, `timeout: 2` has no unit. Rules skip an invalid value rather than guess what it meant.',

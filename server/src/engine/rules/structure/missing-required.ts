@@ -6,7 +6,7 @@ export const missingRequired = defineRule({
   name: 'missing-required',
   area: 'structure',
   severity: 'error',
-  seed: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees' },
+  contract: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees' },
   docs: {
     summary: 'A required key is missing: `design` and `dsl` at the top; the `name`, `id`, `text`, `to`, `operation`, `service`, `when` or `rule` of a list item.',
     why: 'Elements are found and referred to by their identifying key; without it an element cannot be cited, waived or checked against the others.',

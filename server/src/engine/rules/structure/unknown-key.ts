@@ -5,7 +5,7 @@ export const unknownKey = defineRule({
   name: 'unknown-key',
   area: 'structure',
   severity: 'warning',
-  seed: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees' },
+  contract: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees' },
   docs: {
     summary: 'A key the DSL does not define at that place.',
     why: 'An unknown key is invisible to every rule: `timout: 2s` does not count as `timeout`, so the guarantee it meant to state is not stated, and the rules that read it report as if it were missing.',

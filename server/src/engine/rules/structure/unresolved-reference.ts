@@ -58,7 +58,7 @@ export const unresolvedReference = defineRule({
   name: 'unresolved-reference',
   area: 'structure',
   severity: 'error',
-  seed: { quote: 'Map partial failure scenarios to PRD edge cases', section: 'Partial Failure' },
+  contract: { quote: 'Map partial failure scenarios to PRD edge cases', section: 'Partial Failure' },
   docs: {
     summary: 'A reference (`to`, `handler`, `operation`, `compensation`, `writes`, `publishes`, `requirements`, `requirement`, a waiver\'s `rule` or `at`) that names nothing in the design.',
     why: 'Rules read across the design: a call\'s target decides whether its retries are safe, a cited requirement decides which guarantee is required. A reference that names nothing cannot be checked, so no other rule guesses about it; this one reports it, with the closest existing name. A call to a system outside the design says `external: true`.',

@@ -7,7 +7,7 @@ export const waiverWithoutReason = defineRule({
   name: 'waiver-without-reason',
   area: 'structure',
   severity: 'warning',
-  seed: { quote: 'Document recovery procedures for each partial failure scenario', section: 'Partial Failure' },
+  contract: { quote: 'Document recovery procedures for each partial failure scenario', section: 'Partial Failure' },
   docs: {
     summary: 'A `review.waivers` entry or a `# review-ignore` comment without a reason.',
     why: 'A waiver accepts a risk on the record; without the reason, the next reader cannot tell an accepted risk from a silenced one. A waiver without a reason waives nothing.',

@@ -5,7 +5,7 @@ export const yamlSyntax = defineRule({
   name: 'yaml-syntax',
   area: 'structure',
   severity: 'error',
-  seed: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees' },
+  contract: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees' },
   docs: {
     summary: 'The file is not valid YAML: a syntax error, a duplicate key, several documents, or an alias that expands past the limit.',
     why: 'A design the tool cannot read cannot be reviewed: every guarantee must be stated clearly before it can be checked. Inside the list item around a syntax error no other rule reports, since what the parser recovered there is a guess; the rest of the file is reviewed as usual.',

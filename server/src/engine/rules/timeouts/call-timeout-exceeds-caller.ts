@@ -8,7 +8,7 @@ export const callTimeoutExceedsCaller = defineRule({
   name: 'call-timeout-exceeds-caller',
   area: 'timeouts',
   severity: 'warning',
-  seed: { quote: 'The operation may have succeeded; you just do not know', section: 'Timeout vs Failure › Timeout' },
+  contract: { quote: 'The operation may have succeeded; you just do not know', section: 'Timeout vs Failure › Timeout' },
   docs: {
     summary: 'A call whose `timeout` is as long as, or longer than, the `timeout` of the operation that makes it.',
     why: 'The caller times out first, while its call is still running: the caller answers "timeout" without knowing the call\'s result. "The operation may have succeeded; you just do not know", and the call\'s own timeout, its `on_timeout` handling and its retries never get a chance to run.',

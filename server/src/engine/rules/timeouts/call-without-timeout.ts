@@ -12,10 +12,10 @@ export const callWithoutTimeout = defineRule({
   name: 'call-without-timeout',
   area: 'timeouts',
   severity: 'warning',
-  seed: { quote: 'Assuming network calls never fail', section: 'Anti-Patterns' },
+  contract: { quote: 'Assuming network calls never fail', section: 'Anti-Patterns' },
   docs: {
     summary: 'An outbound call (a `calls` entry) without a `timeout`.',
-    why: 'Every call crosses the network, and the seed lists "Assuming network calls never fail" first among its anti-patterns. A call without a timeout waits as long as the target hangs, and its caller with it. "Define timeout values per operation type (short for interactive, long for batch)".',
+    why: 'Every call crosses the network, and the knowledge contract lists "Assuming network calls never fail" first among its anti-patterns. A call without a timeout waits as long as the target hangs, and its caller with it. "Define timeout values per operation type (short for interactive, long for batch)".',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        interaction: interactive\n        timeout: 5s\n        calls:\n          - to: tax-service.quote\n            external: true\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        interaction: interactive\n        timeout: 5s\n        calls:\n          - to: tax-service.quote\n            external: true\n            timeout: 2s\n',

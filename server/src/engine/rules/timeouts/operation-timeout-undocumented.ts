@@ -15,10 +15,10 @@ export const operationTimeoutUndocumented = defineRule({
   name: 'operation-timeout-undocumented',
   area: 'timeouts',
   severity: 'warning',
-  seed: { quote: 'Document timeout values in API contracts', section: 'Timeout vs Failure › Design implications' },
+  contract: { quote: 'Document timeout values in API contracts', section: 'Timeout vs Failure › Design implications' },
   docs: {
     summary: 'An operation without a `timeout`: its API contract does not say how long a caller may have to wait.',
-    why: '"Document timeout values in API contracts": a caller chooses its own timeout, its retries and its retry deadline against the operation\'s, and cannot when none is written down. "Define timeout values per operation type (short for interactive, long for batch)". "Assuming network calls never fail" is the first anti-pattern of the seed.',
+    why: '"Document timeout values in API contracts": a caller chooses its own timeout, its retries and its retry deadline against the operation\'s, and cannot when none is written down. "Define timeout values per operation type (short for interactive, long for batch)". "Assuming network calls never fail" is the first anti-pattern of the knowledge contract.',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        interaction: interactive\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        interaction: interactive\n        timeout: 2s\n',

@@ -8,10 +8,10 @@ export const timeoutRetryNotIdempotent = defineRule({
   name: 'timeout-retry-not-idempotent',
   area: 'timeouts',
   severity: 'error',
-  seed: { quote: 'For timeouts, retry with idempotency or check state before retrying', section: 'Timeout vs Failure › Design implications' },
+  contract: { quote: 'For timeouts, retry with idempotency or check state before retrying', section: 'Timeout vs Failure › Design implications' },
   docs: {
     summary: 'A call with `on_timeout: retry` toward a target that is not idempotent: a `command` without `idempotency`, or an external system without `idempotent: true`.',
-    why: 'After a timeout "The operation may have succeeded; you just do not know". Repeating it is safe only when a duplicate is harmless: "For timeouts, retry with idempotency or check state before retrying". Retrying a non-idempotent target after a timeout repeats an effect that may already have happened, which is "Retrying without idempotency", an anti-pattern of the seed.',
+    why: 'After a timeout "The operation may have succeeded; you just do not know". Repeating it is safe only when a duplicate is harmless: "For timeouts, retry with idempotency or check state before retrying". Retrying a non-idempotent target after a timeout repeats an effect that may already have happened, which is "Retrying without idempotency", an anti-pattern of the knowledge contract.',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        type: query\n        timeout: 5s\n        calls:\n          - to: card-gateway.capture\n            external: true\n            timeout: 2s\n            on_timeout: retry\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        type: query\n        timeout: 5s\n        calls:\n          - to: card-gateway.capture\n            external: true\n            timeout: 2s\n            on_timeout: reconcile\n',

@@ -7,10 +7,10 @@ export const timeoutTreatedAsFailure = defineRule({
   name: 'timeout-treated-as-failure',
   area: 'timeouts',
   severity: 'error',
-  seed: { quote: 'Must be handled as "unknown state" not "failed state"', section: 'Timeout vs Failure › Timeout' },
+  contract: { quote: 'Must be handled as "unknown state" not "failed state"', section: 'Timeout vs Failure › Timeout' },
   docs: {
     summary: 'A call whose `on_timeout` is `fail`: a timeout is handled as a failure.',
-    why: 'After a timeout "The operation may have succeeded; you just do not know": it "Must be handled as \\"unknown state\\" not \\"failed state\\"". A caller that reports failure may leave a charge taken or a reservation held that nobody will undo, and a user who tries again is charged twice. "Treating timeout as failure" is one of the seed\'s anti-patterns; "For timeouts, retry with idempotency or check state before retrying".',
+    why: 'After a timeout "The operation may have succeeded; you just do not know": it "Must be handled as \\"unknown state\\" not \\"failed state\\"". A caller that reports failure may leave a charge taken or a reservation held that nobody will undo, and a user who tries again is charged twice. "Treating timeout as failure" is one of the knowledge contract\'s anti-patterns; "For timeouts, retry with idempotency or check state before retrying".',
     example: {
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        type: query\n        timeout: 5s\n        calls:\n          - to: card-gateway.authorize\n            external: true\n            timeout: 2s\n            on_timeout: fail\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        type: query\n        timeout: 5s\n        calls:\n          - to: card-gateway.authorize\n            external: true\n            timeout: 2s\n            on_timeout: reconcile\n',

@@ -7,7 +7,7 @@ export const timeoutUnfitForInteraction = defineRule({
   name: 'timeout-unfit-for-interaction',
   area: 'timeouts',
   severity: 'info',
-  seed: { quote: 'Define timeout values per operation type (short for interactive, long for batch)', section: 'Timeout vs Failure › Design implications' },
+  contract: { quote: 'Define timeout values per operation type (short for interactive, long for batch)', section: 'Timeout vs Failure › Design implications' },
   docs: {
     summary: 'An `interactive` operation whose `timeout` is above 10s, or a `batch` operation whose `timeout` is below 1s (settings `interactiveTimeoutMaxMs` and `batchTimeoutMinMs`).',
     why: '"Define timeout values per operation type (short for interactive, long for batch)". Someone waits for an interactive operation: a long timeout holds the user, and every caller up the chain, long after they have given up. Nobody waits for a batch operation: a short timeout cuts off work that is merely slow, and "The operation may have succeeded; you just do not know".',
