@@ -14,9 +14,10 @@ import type { Outcome } from './analyseFile';
 import { one, parseArgs, Parsed, UsageError } from './args';
 import type { LintCache } from './cache';
 import { display, reason, resolvePaths } from './files';
+import { visible } from './format/escape';
 import { formatText } from './format/text';
 import type { FileResult, Locator } from './format/types';
-import { nearestRule, Io } from './io';
+import { nearestRule, Io, writeFixed } from './io';
 import type { Job } from './parallel';
 
 // The engine, the rule registry, the other formats and the worker threads load only when a
@@ -173,11 +174,25 @@ function options(p: Parsed, io: Io): LintOptions {
     fix: p.flags.has('fix'),
     dryRun: p.flags.has('fix-dry-run'),
     color,
-    cache: p.flags.has('cache') ? caching().cachePath(location, io.cwd) : undefined,
+    cache: p.flags.has('cache') ? cacheFile(location, io.cwd) : undefined,
     concurrency,
     limits,
     paths: p.positionals,
   };
+}
+
+/**
+ * The cache file of `--cache`, once it is known to be a missing path or a ddr cache: a
+ * device, a FIFO or a file of the user's given as --cache-location is refused (exit 2)
+ * before anything is read or written.
+ */
+function cacheFile(location: string | undefined, cwd: string): string {
+  const file = caching().cachePath(location, cwd);
+  const problem = caching().locationProblem(file, cwd);
+  if (problem) {
+    throw new UsageError(problem);
+  }
+  return file;
 }
 
 export const LINT_OPTIONS = [
@@ -309,38 +324,9 @@ function firstInvalidUtf8(b: Buffer): number {
   return b.length;
 }
 
-/**
- * Writes a fixed file so that no reader ever sees half of it: a temporary file in the same
- * folder, then a rename over the original (through a symlink, onto its target). Declines
- * when the file changed on disk since it was read.
- */
+/** Writes a fixed file: see io.ts `writeFixed` (permissions, owner, mode, hard links, space). */
 export function writeAtomically(abs: string, original: Buffer, data: string): string | undefined {
-  let real: string;
-  let mode: number;
-  try {
-    real = fs.realpathSync(abs);
-    const current = fs.readFileSync(real);
-    if (!current.equals(original)) {
-      return 'not fixed: the file changed on disk while ddr was reading it';
-    }
-    mode = fs.statSync(real).mode & 0o7777;
-  } catch (e) {
-    return `not fixed: ${reason(e)}`;
-  }
-  const tmp = path.join(path.dirname(real), `.${path.basename(real)}.ddr-${process.pid}-${Date.now().toString(36)}.tmp`);
-  try {
-    fs.writeFileSync(tmp, data, { flag: 'wx' });
-    fs.chmodSync(tmp, mode);
-    fs.renameSync(tmp, real);
-    return undefined;
-  } catch (e) {
-    try {
-      fs.unlinkSync(tmp);
-    } catch {
-      // Already gone, or never created.
-    }
-    return `not fixed: ${reason(e)}`;
-  }
+  return writeFixed(abs, original, data);
 }
 
 /** A file of the run, in output order. */
@@ -406,7 +392,7 @@ export function lint(argv: string[], io: Io): number | Promise<number> {
       if (!isUtf8(e.raw)) {
         e.stat = undefined;
       }
-      const hit = cache.get(e.abs, e.hash, e.stat);
+      const hit = cache.get(e.abs, e.hash, e.stat, e.raw.length);
       if (hit) {
         const raw = e.raw;
         e.outcome = hit.outcome;
@@ -521,6 +507,10 @@ function report(run: Run, entries: Entry[], cache: LintCache | undefined): numbe
       run.io.stderr(`ddr: ${e.file}: ${notUtf8}\n`);
     }
     reportRuleErrors(run, e);
+  }
+  if (cache?.warning) {
+    // One line: a broken or hostile cache costs this run its speed, never its report.
+    run.io.stderr(`ddr: warning: discarded the cache ${visible(display(cache.file, run.io.cwd))}: ${cache.warning}\n`);
   }
   const problem = cache?.save();
   if (problem) {
