@@ -11,9 +11,8 @@
 //   item 7 and its class: control characters from a design, a file name or a cache are
 //     visible in text and github output (also --no-color, also from the cache), escaped in
 //     JSON and SARIF; the escaping of formats to come (escape.ts) is unit-tested here.
-import { tempDir as makeTempDir } from './support/tempDir';
 import { strict as assert } from 'node:assert';
-import { spawnSync, SpawnSyncOptions } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -22,30 +21,7 @@ import { KNOWN_RULE_IDS, MAX_CACHE_BYTES } from '../server/src/cli/cache';
 import { CONTROL, dotString, html, jsonText, markdownCode, markdownText, mermaidString, visible } from '../server/src/cli/format/escape';
 import { RULES } from '../server/src/engine/registry';
 import { SHOP } from './support/designs';
-
-const repoRoot = path.join(__dirname, '..', '..');
-export const BIN = path.join(repoRoot, 'bin', 'ddr.js');
-
-export function tempDir(files: Record<string, string | Buffer> = {}): string {
-  return makeTempDir(files, 'ddr-hostile-');
-}
-
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** bin/ddr.js in `cwd`, with no colour from the environment; a hang fails after 20 s. */
-export function ddr(args: string[], cwd: string, extra: SpawnSyncOptions = {}, command: string[] = [process.execPath]): Run {
-  const env = { ...process.env };
-  delete env.FORCE_COLOR;
-  delete env.NO_COLOR;
-  const [exe, ...pre] = command;
-  const r = spawnSync(exe, [...pre, BIN, ...args], { cwd, encoding: 'utf8', env, timeout: 20_000, ...extra });
-  assert.equal(r.error, undefined, `ddr ${args.join(' ')}: ${String(r.error)}`);
-  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
+import { ddr, Run, tempDir } from './hostile-cli.support';
 
 const result = (r: Run) => ({ code: r.code, stdout: r.stdout, stderr: r.stderr });
 
@@ -61,6 +37,22 @@ const NO_CACHE = '(to lint without a cache, leave out --cache)';
 // ---------------------------------------------------------------------------------------
 // --cache-location: what it may name (items 2–4)
 
+/**
+ * How ddr runs against the system's own devices: as root, as nobody, so that a ddr that
+ * regressed could not replace /dev/null for the whole machine (a run of these tests
+ * against the code before the fix, as root, did); as a normal user, as itself.
+ */
+function unprivileged(): { uid?: number; gid?: number } {
+  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+}
+
+/** A folder with a.design.yaml that the unprivileged runs may read. */
+function systemDeviceDir(): string {
+  const dir = tempDir({ 'a.design.yaml': SHOP });
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
 suite('--cache-location names a missing path or a ddr cache, nothing else (items 3, 4; class of 2–4)', () => {
   test('--cache-location on an existing design (item 3): refused with exit 2, the design left as it was', () => {
     const dir = tempDir({ 'x.design.yaml': SHOP });
@@ -74,10 +66,10 @@ suite('--cache-location names a missing path or a ddr cache, nothing else (items
   });
 
   test('--cache-location on /dev/zero and /dev/full (item 4): refused at once, with no read of the device', () => {
-    const dir = tempDir({ 'a.design.yaml': SHOP });
+    const dir = systemDeviceDir();
     for (const dev of ['/dev/zero', '/dev/full']) {
       const t0 = Date.now();
-      const r = ddr(['lint', '--cache', '--cache-location', dev, 'a.design.yaml'], dir);
+      const r = ddr(['lint', '--cache', '--cache-location', dev, 'a.design.yaml'], dir, unprivileged());
       assert.deepEqual(result(r), { code: 2, stdout: '', stderr: `ddr: cannot use ${dev} as the cache: it is a character device, not a file ${NO_CACHE}\n${USAGE_HINT}` });
       assert.ok(Date.now() - t0 < 10_000, `${dev}: refused in ${Date.now() - t0} ms`);
       assert.ok(fs.statSync(dev).isCharacterDevice());
@@ -85,9 +77,9 @@ suite('--cache-location names a missing path or a ddr cache, nothing else (items
   });
 
   test('--cache-location /dev/null: refused with the way to lint without a cache; /dev/null stays a device', () => {
-    const dir = tempDir({ 'a.design.yaml': SHOP });
+    const dir = systemDeviceDir();
     const before = fs.statSync('/dev/null');
-    const r = ddr(['lint', '--cache', '--cache-location', '/dev/null', 'a.design.yaml'], dir);
+    const r = ddr(['lint', '--cache', '--cache-location', '/dev/null', 'a.design.yaml'], dir, unprivileged());
     assert.deepEqual(result(r), { code: 2, stdout: '', stderr: `ddr: cannot use /dev/null as the cache: it is a character device, not a file ${NO_CACHE}\n${USAGE_HINT}` });
     const after = fs.statSync('/dev/null');
     assert.ok(after.isCharacterDevice());
@@ -125,9 +117,10 @@ suite('--cache-location names a missing path or a ddr cache, nothing else (items
         ['notes.txt', refused('notes.txt as the cache: it is a file that is not a ddr cache, and ddr writes its cache only to a new file or over a cache of its own'), (p) => assert.equal(fs.readFileSync(p, 'utf8'), 'my notes\n')],
         ['link-to-design', refused('link-to-design as the cache: it is a file that is not a ddr cache, and ddr writes its cache only to a new file or over a cache of its own'), () => assert.equal(fs.readFileSync(path.join(dir, 'a.design.yaml'), 'utf8'), SHOP)],
         ['fifo', refused(`fifo as the cache: it is a FIFO, not a file ${NO_CACHE}`), (p) => assert.ok(fs.lstatSync(p).isFIFO())],
-        ['sock', refused(`sock as the cache: it is not a regular file ${NO_CACHE}`), (p) => assert.ok(fs.lstatSync(p).isSocket())],
-        // A dangling symlink names a missing file: the cache is written where it points.
-        ['dangling', result(plain), () => assert.match(fs.readFileSync(path.join(dir, 'nowhere'), 'latin1'), /^\{"ddrCache":2,/)],
+        ['sock', refused(`sock as the cache: it is a socket, not a file ${NO_CACHE}`), (p) => assert.ok(fs.lstatSync(p).isSocket())],
+        // A dangling symlink: the link is replaced by the cache; nothing is made where it
+        // pointed (a design's repository could point it anywhere).
+        ['dangling', result(plain), (p) => (assert.ok(fs.lstatSync(p).isFile()), assert.ok(!fs.existsSync(path.join(dir, 'nowhere'))))],
       ];
       for (const [name, expected, left] of cases) {
         const p = path.join(dir, name);
@@ -139,7 +132,7 @@ suite('--cache-location names a missing path or a ddr cache, nothing else (items
           assert.deepEqual(result(ddr(['lint', '--cache', '--cache-location', name, 'a.design.yaml'], dir)), expected, `${name}, again`);
         }
       }
-      assert.ok(fs.lstatSync(path.join(dir, 'dangling')).isSymbolicLink());
+      assert.ok(fs.lstatSync(path.join(dir, 'link-to-design')).isSymbolicLink());
     } finally {
       server.close();
     }
@@ -298,6 +291,29 @@ suite('--fix keeps what a file is beyond its bytes (items 6, 11)', () => {
     const after = fs.statSync(path.join(dir, 'a.design.yaml'));
     assert.deepEqual([after.ino, after.nlink, after.mode], [before.ino, 2, before.mode]);
     assert.deepEqual(fs.readdirSync(dir).sort(), ['a.design.yaml', 'other-name.yaml'], 'no temporary file left');
+  });
+
+  test('--fix ignores read-only files (item 6): its own 0444 file is "not fixed: permission denied" for a user, the others fixed, exit 2', () => {
+    // A normal user runs ddr as itself; root, which may write any file, runs it as nobody
+    // (the privileged tier does the same with a throwaway user, and root's own case).
+    const root = process.getuid?.() === 0;
+    const as = root ? { uid: 65534, gid: 65534 } : {};
+    const dir = tempDir({ 'a.design.yaml': SHOP, 'ro.design.yaml': SHOP });
+    if (root) {
+      fs.chmodSync(dir, 0o755);
+      for (const p of [dir, path.join(dir, 'a.design.yaml'), path.join(dir, 'ro.design.yaml')]) {
+        fs.chownSync(p, 65534, 65534);
+      }
+    }
+    fs.chmodSync(path.join(dir, 'ro.design.yaml'), 0o444);
+    const r = ddr(['lint', '--fix', '.'], dir, as);
+    assert.equal(r.stderr, 'ddr: ro.design.yaml: not fixed: permission denied\n');
+    assert.equal(r.code, 2);
+    assert.match(r.stdout, /^a\.design\.yaml: fixed 1 finding \(DSN002\)$/m);
+    assert.match(r.stdout, /^ro\.design\.yaml:4:1 {2}warning {2}DSN002 /m, 'the file not fixed is reported as it is');
+    assert.equal(fs.readFileSync(path.join(dir, 'ro.design.yaml'), 'utf8'), SHOP);
+    assert.equal(fs.statSync(path.join(dir, 'ro.design.yaml')).mode & 0o7777, 0o444);
+    assert.equal(fs.readFileSync(path.join(dir, 'a.design.yaml'), 'utf8'), FIXED_SHOP);
   });
 
   test('--fix keeps the mode (0640, 0755, 0600) and writes through a symlink onto its target', () => {
@@ -534,7 +550,7 @@ suite('escape.ts: one function per kind of output, for the formats to come', () 
   });
 });
 
-export function mkfifo(p: string): void {
+function mkfifo(p: string): void {
   const r = spawnSync('mkfifo', [p]);
   assert.equal(r.status, 0, `mkfifo ${p}: ${String(r.stderr)}${String(r.error ?? '')}`);
 }

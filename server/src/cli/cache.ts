@@ -149,7 +149,7 @@ export function cachePath(location: string | undefined, cwd: string): string {
 }
 
 /** What a path holds, in words, for a message: `a FIFO`, `a character device`. */
-function kindOf(st: fs.Stats): string {
+function kindOf(st: fs.Stats | fs.BigIntStats): string {
   return st.isDirectory()
     ? 'a folder'
     : st.isCharacterDevice()
@@ -180,26 +180,22 @@ export function locationProblem(file: string, cwd: string): string | undefined {
   // A path outside the working folder (/dev/null) is shown as it is, not as ../../dev/null.
   const shown = visible(rel.startsWith('../') ? file : rel);
   const noCache = 'to lint without a cache, leave out --cache';
-  let fd: number;
+  let opened: ReturnType<typeof openRegular>;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
+    opened = openRegular(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       return undefined;
     }
-    if (code === 'ENXIO') {
-      // A socket, or a FIFO with no reader, opened for reading without blocking.
-      return `cannot use ${shown} as the cache: it is not a regular file (${noCache})`;
-    }
     return `cannot use ${shown} as the cache: ${reason(e)}, so ddr cannot tell that it is a cache of its own (${noCache})`;
   }
+  if ('kind' in opened) {
+    return `cannot use ${shown} as the cache: it is ${opened.kind}, not a file (${noCache})`;
+  }
+  const { fd, st } = opened;
   try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) {
-      return `cannot use ${shown} as the cache: it is ${kindOf(st)}, not a file (${noCache})`;
-    }
-    if (st.size === 0) {
+    if (st.size === 0n) {
       return undefined;
     }
     const head = Buffer.alloc(64);
@@ -212,6 +208,50 @@ export function locationProblem(file: string, cwd: string): string | undefined {
     return `cannot use ${shown} as the cache: ${reason(e)}`;
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Opens a regular file for reading; anything else is not even opened (opening a device
+ * can act: a tape rewinds, a loop device is created, a terminal becomes the controlling
+ * one) and comes back as its kind. The stat comes first; the file is then opened without
+ * blocking (a FIFO swapped in meanwhile cannot hang it) and checked again on its
+ * descriptor, which is what is read. Throws what failed (ENOENT: missing).
+ */
+function openRegular(file: string): { fd: number; st: fs.BigIntStats } | { kind: string } {
+  const first = fs.statSync(file);
+  if (!first.isFile()) {
+    return { kind: kindOf(first) };
+  }
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
+  try {
+    const st = fs.fstatSync(fd, { bigint: true });
+    if (!st.isFile()) {
+      fs.closeSync(fd);
+      return { kind: kindOf(fs.statSync(file)) };
+    }
+    return { fd, st };
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+}
+
+/** Up to `max` bytes from a descriptor's start, or undefined when there are more. */
+function readAtMost(fd: number, max: number): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
+    const n = fs.readSync(fd, chunk, 0, chunk.length, total);
+    if (n === 0) {
+      return Buffer.concat(chunks, total);
+    }
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > max) {
+      return undefined;
+    }
   }
 }
 
@@ -403,31 +443,33 @@ export class LintCache {
       c.warning = warning;
       return c;
     };
-    let fd: number;
+    let text: string;
+    let writtenNs: bigint;
     try {
-      // Without blocking: a FIFO put there would otherwise wait for a writer forever.
-      fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
+      // Stat first, then open without blocking: neither a device nor a FIFO is read.
+      const opened = openRegular(file);
+      if ('kind' in opened) {
+        return fresh(`${opened.kind}, not a file`);
+      }
+      const { fd, st } = opened;
+      try {
+        if (st.size > BigInt(MAX_CACHE_BYTES)) {
+          return fresh(`${st.size} bytes, over the limit of ${MAX_CACHE_BYTES}`);
+        }
+        writtenNs = st.mtimeNs;
+        // Bounded even where the size lies (a file that grows, /proc's files of size 0).
+        const raw = readAtMost(fd, MAX_CACHE_BYTES);
+        if (raw === undefined) {
+          return fresh(`over the limit of ${MAX_CACHE_BYTES} bytes`);
+        }
+        text = raw.toString('utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch (e) {
       // No cache yet (or one we may not read: the write then says so).
       const code = (e as NodeJS.ErrnoException).code;
       return fresh(code === 'ENOENT' || code === 'ENOTDIR' ? undefined : `not read: ${reason(e)}`);
-    }
-    let text: string;
-    let writtenNs: bigint;
-    try {
-      const st = fs.fstatSync(fd, { bigint: true });
-      if (!st.isFile()) {
-        return fresh('not a regular file');
-      }
-      if (st.size > BigInt(MAX_CACHE_BYTES)) {
-        return fresh(`${st.size} bytes, over the limit of ${MAX_CACHE_BYTES}`);
-      }
-      writtenNs = st.mtimeNs;
-      text = fs.readFileSync(fd, 'utf8');
-    } catch (e) {
-      return fresh(`not read: ${reason(e)}`);
-    } finally {
-      fs.closeSync(fd);
     }
     if (!text.trim()) {
       // An empty file (made by `touch` or mktemp): no cache yet.
