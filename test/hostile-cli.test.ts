@@ -474,6 +474,15 @@ suite('control characters from a design, a file name or a cache never reach the 
     }
   }
 
+  test('file names on stderr and in --fix notes: shown as escapes too', () => {
+    const dir = tempDir({ [FILE]: SHOP, 'l\u001b]0;T\u0007.design.yaml': Buffer.from('design: caf\xe9\ndsl: 1\n', 'latin1') });
+    const r = ddr(['lint', '--fix', '--no-color', '.'], dir);
+    assert.match(r.stdout, /^e\\x1b\[2J\.design\.yaml: fixed 1 finding \(DSN002\)$/m);
+    assert.match(r.stderr, /^ddr: l\\x1b\]0;T\\x07\.design\.yaml: not valid UTF-8 /m);
+    assertNoRawControl(r.stdout, '--fix stdout');
+    assertNoRawControl(r.stderr, '--fix stderr');
+  });
+
   test('a cached message that carries a payload (a cache edited by hand) is shown as escapes too', () => {
     const c = cached();
     c.edit((d, k) => ((d.files[k].findings[0] as { message: string }).message = 'from the cache \u001b]0;TITLE\u0007\u001b[2J\u009b\u202e'));

@@ -445,20 +445,20 @@ function lintAndFix(run: Run, entries: Entry[]): number {
     try {
       read = readDesign(e.abs, settings.limits?.maxFileSize ?? defaultSettings.limits.maxFileSize);
     } catch (err) {
-      io.stderr(`ddr: ${e.file}: ${reason(err)}\n`);
+      io.stderr(`ddr: ${visible(e.file)}: ${reason(err)}\n`);
       run.failed = true;
       continue;
     }
     e.read = read;
     if (!read.utf8) {
-      io.stderr(`ddr: ${e.file}: ${utf8Problem(read.raw)}\n`);
+      io.stderr(`ddr: ${visible(e.file)}: ${utf8Problem(read.raw)}\n`);
     }
     let analysis: Analysis;
     const fixed = fixAll(read.text, settings);
     analysis = fixed.analysis;
     if (fixed.text !== read.text) {
       if (!read.utf8) {
-        io.stderr(`ddr: ${e.file}: not fixed: the file is not valid UTF-8, and writing it would replace the invalid bytes\n`);
+        io.stderr(`ddr: ${visible(e.file)}: not fixed: the file is not valid UTF-8, and writing it would replace the invalid bytes\n`);
         analysis = analyze(read.text, settings);
       } else if (o.dryRun) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -466,12 +466,12 @@ function lintAndFix(run: Run, entries: Entry[]): number {
       } else {
         const problem = writeAtomically(e.abs, read.raw, (read.bom ? '\ufeff' : '') + fixed.text);
         if (problem) {
-          io.stderr(`ddr: ${e.file}: ${problem}\n`);
+          io.stderr(`ddr: ${visible(e.file)}: ${problem}\n`);
           run.failed = true;
           analysis = analyze(read.text, settings);
         } else {
           const ids = [...new Set(fixed.applied.map((a) => a.ruleId))].sort();
-          run.notes.push(`${e.file}: fixed ${plural(fixed.applied.length, 'finding')} (${ids.join(', ')})`);
+          run.notes.push(`${visible(e.file)}: fixed ${plural(fixed.applied.length, 'finding')} (${ids.join(', ')})`);
         }
       }
     }
@@ -490,7 +490,7 @@ function lintAndFix(run: Run, entries: Entry[]): number {
 
 function reportRuleErrors(run: Run, e: Entry): void {
   for (const err of e.outcome?.ruleErrors ?? []) {
-    run.io.stderr(`ddr: ${e.file}: rule ${err.ruleId} failed, its findings are missing: ${err.message}\n`);
+    run.io.stderr(`ddr: ${visible(e.file)}: rule ${err.ruleId} failed, its findings are missing: ${visible(err.message)}\n`);
     run.failed = true;
   }
 }
@@ -499,12 +499,12 @@ function reportRuleErrors(run: Run, e: Entry): void {
 function report(run: Run, entries: Entry[], cache: LintCache | undefined): number {
   for (const e of entries) {
     if (e.problem !== undefined) {
-      run.io.stderr(`ddr: ${e.file}: ${e.problem}\n`);
+      run.io.stderr(`ddr: ${visible(e.file)}: ${e.problem}\n`);
       run.failed = true;
     }
     const notUtf8 = e.raw && utf8Problem(e.raw);
     if (notUtf8) {
-      run.io.stderr(`ddr: ${e.file}: ${notUtf8}\n`);
+      run.io.stderr(`ddr: ${visible(e.file)}: ${notUtf8}\n`);
     }
     reportRuleErrors(run, e);
   }
