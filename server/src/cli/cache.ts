@@ -200,7 +200,10 @@ export function locationProblem(file: string, cwd: string): string | undefined {
     }
     const head = Buffer.alloc(64);
     const n = fs.readSync(fd, head, 0, head.length, 0);
-    if (!HEADER.test(head.subarray(0, n).toString('latin1'))) {
+    const start = head.subarray(0, n).toString('latin1');
+    // A file of a few blanks holds nothing to lose either.
+    const blank = n < head.length && !start.trim();
+    if (!blank && !HEADER.test(start)) {
       return `cannot use ${shown} as the cache: it is a file that is not a ddr cache, and ddr writes its cache only to a new file or over a cache of its own`;
     }
     return undefined;
