@@ -51,7 +51,9 @@ Options:
                         read a file whose stat is unchanged, and does not analyse one
                         whose bytes are unchanged (not used by --fix)
   --cache-location <p>  the cache file, or a folder to put .ddrcache in
-                        (default: .ddrcache in the current folder)
+                        (default: .ddrcache in the current folder); it must be
+                        a new file or a ddr cache: anything else (a design, a
+                        device, a FIFO) is refused, exit 2
   --concurrency <n>     threads that analyse files: a number, off (one), or auto
                         (default: worker threads on idle cores, for many files)
   --color, --no-color   force colour on or off (default: on when stdout is a terminal)
