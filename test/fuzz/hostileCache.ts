@@ -21,29 +21,10 @@ import fc from 'fast-check';
 import { packageVersion } from '../../server/src/cli/io';
 import { main } from '../../server/src/cli/main';
 import { CONTROL } from '../../server/src/cli/format/escape';
+import { RELATED, SHOP } from '../support/designs';
 import type { PropertyDef } from './properties';
 
-const FILES: Record<string, string> = {
-  'a.design.yaml': `# Shop events.
-design: shop
-dsl: 1
-desciption: the shop   # typo
-channels:
-  - name: order-events
-    ordering: none
-`,
-  'b.design.yaml': `design: related
-dsl: 1
-channels:
-  - name: order-events
-    delivery: at-least-once
-    ordering: none  # review-ignore ORD006: consumers sort by timestamp
-  - name: order-events
-    delivery: at-most-once
-    ordering: none
-    out_of_order: drop
-`,
-};
+const FILES: Record<string, string> = { 'a.design.yaml': SHOP, 'b.design.yaml': RELATED };
 const FORMATS = ['text', 'github', 'json', 'sarif'] as const;
 
 interface Setup {
