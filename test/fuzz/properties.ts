@@ -130,6 +130,7 @@ export const PROPERTIES: PropertyDef[] = [
       return scaledText(fragment, 4 * n);
     },
   },
+  (require('./hostileCache') as typeof import('./hostileCache')).HOSTILE_CACHE_PROPERTY, // eslint-disable-line @typescript-eslint/no-require-imports -- hostile cache files (issue 15)
 ];
 
 export interface RunOptions {

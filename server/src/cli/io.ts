@@ -4,6 +4,7 @@ import fs = require('node:fs');
 import path = require('node:path');
 import type { Rule } from '../engine/rule';
 import { editDistance } from '../engine/text';
+import { reason } from './files';
 
 export interface Io {
   cwd: string;
@@ -40,6 +41,147 @@ export function writeWhole(file: string, data: string | Uint8Array): void {
       // Never created.
     }
     throw e;
+  }
+}
+
+/** A temporary file's name beside `file`, in the same folder (so on the same file system). */
+function tempBeside(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.ddr-${process.pid}-${Date.now().toString(36)}.tmp`);
+}
+
+/** Writes all of `data` at `position` (writeSync may write less than asked). */
+function writeAll(fd: number, data: Uint8Array, position = 0): void {
+  let done = 0;
+  while (done < data.length) {
+    done += fs.writeSync(fd, data, done, data.length - done, position + done);
+  }
+}
+
+/** A file's bytes, read from its descriptor from the start. */
+function readAll(fd: number, size: number): Buffer {
+  const out = Buffer.alloc(size + 1);
+  let n = 0;
+  for (let got; n < out.length && (got = fs.readSync(fd, out, n, out.length - n, n)) > 0; ) {
+    n += got;
+  }
+  return out.subarray(0, n);
+}
+
+/**
+ * Writes a temporary copy of `data` beside `file`, owned and moded as `st` says; returns
+ * its path, or undefined when the owner or group cannot be given to it (a user may not
+ * give a file away): renaming it over the file would then change who owns the file.
+ * Throws what failed (no space, a folder it may not write), with the copy removed.
+ */
+function tempCopy(file: string, data: Uint8Array, st: fs.Stats): string | undefined {
+  const tmp = tempBeside(file);
+  let kept = true;
+  try {
+    fs.writeFileSync(tmp, data, { flag: 'wx', mode: 0o600 });
+    const fd = fs.openSync(tmp, 'r+');
+    try {
+      // On disk before anything relies on it: a rename of unwritten blocks over the file
+      // could leave it empty after a crash.
+      fs.fsyncSync(fd);
+      const own = fs.fstatSync(fd);
+      if (own.uid !== st.uid || own.gid !== st.gid) {
+        try {
+          fs.fchownSync(fd, st.uid, st.gid);
+        } catch {
+          kept = false;
+        }
+      }
+      // After fchown, which clears the set-id bits.
+      fs.fchmodSync(fd, st.mode & 0o7777);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  if (!kept) {
+    fs.rmSync(tmp, { force: true });
+    return undefined;
+  }
+  return tmp;
+}
+
+/**
+ * Writes the fixed text of a file that held `original` (through a symlink, onto its
+ * target), as the user running ddr could write it with `echo > file`, and keeping what
+ * the file is beyond its bytes:
+ * - The file is opened for writing first: the system decides whether this user may write
+ *   it (its mode, ACLs, a read-only mount, an immutable file), not ddr. A file the user
+ *   may not write is "not fixed: permission denied", even where the folder would allow a
+ *   rename over it. (Root may write a 0444 file, as its shell may.)
+ * - With one link, and where the copy can be given the file's owner and group: a
+ *   temporary copy (mode, owner and group of the file) renamed over it, so that no reader
+ *   ever sees half of it.
+ * - Otherwise (hard links, which a rename would split, or an owner the user may not give a
+ *   file): a temporary copy first, which proves there is space for the new text, then
+ *   the file written in place (same inode: links, owner, group, mode and extended
+ *   attributes kept). Should the write still fail, the original bytes are written back:
+ *   no half-written file is left.
+ * Declines when the file changed on disk since it was read. Returns a problem, or undefined.
+ */
+export function writeFixed(abs: string, original: Uint8Array, data: string | Uint8Array): string | undefined {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let real: string;
+  let fd: number;
+  try {
+    real = fs.realpathSync(abs);
+    fd = fs.openSync(real, fs.constants.O_RDWR | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
+  } catch (e) {
+    return `not fixed: ${reason(e)}`;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) {
+      return 'not fixed: not a regular file';
+    }
+    if (!readAll(fd, st.size).equals(original)) {
+      return 'not fixed: the file changed on disk while ddr was reading it';
+    }
+    let tmp: string | undefined;
+    try {
+      tmp = tempCopy(real, bytes, st);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') {
+        // No space for the new text: the file is left as it is.
+        return `not fixed: ${reason(e)}`;
+      }
+      // A folder this user may not write, with a file it may: in place, below.
+    }
+    if (tmp !== undefined && st.nlink === 1) {
+      try {
+        fs.renameSync(tmp, real);
+        return undefined;
+      } catch {
+        // In place, below.
+      }
+    }
+    if (tmp !== undefined) {
+      // The copy proved the space; removed before the write, it leaves that space free.
+      fs.rmSync(tmp, { force: true });
+    }
+    try {
+      writeAll(fd, bytes);
+      fs.ftruncateSync(fd, bytes.length);
+      fs.fsyncSync(fd);
+      return undefined;
+    } catch (e) {
+      try {
+        writeAll(fd, original);
+        fs.ftruncateSync(fd, original.length);
+      } catch (again) {
+        return `not fixed: ${reason(e)}, and writing its original text back failed too (${reason(again)}): check the file`;
+      }
+      return `not fixed: ${reason(e)}`;
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -14,9 +14,10 @@ import type { Outcome } from './analyseFile';
 import { one, parseArgs, Parsed, UsageError, wantsColor } from './args';
 import type { LintCache } from './cache';
 import { display, reason, resolvePaths } from './files';
+import { visible } from './format/escape';
 import { formatText } from './format/text';
 import type { FileResult, Locator } from './format/types';
-import { nearestRule, Io } from './io';
+import { nearestRule, Io, writeFixed } from './io';
 import type { Job } from './parallel';
 
 // The engine, the rule registry, the other formats and the worker threads load only when a
@@ -50,7 +51,9 @@ Options:
                         read a file whose stat is unchanged, and does not analyse one
                         whose bytes are unchanged (not used by --fix)
   --cache-location <p>  the cache file, or a folder to put .ddrcache in
-                        (default: .ddrcache in the current folder)
+                        (default: .ddrcache in the current folder); it must be
+                        a new file or a ddr cache: anything else (a design, a
+                        device, a FIFO) is refused, exit 2
   --concurrency <n>     threads that analyse files: a number, off (one), or auto
                         (default: worker threads on idle cores, for many files)
   --color, --no-color   force colour on or off (default: on when stdout is a terminal)
@@ -174,11 +177,25 @@ function options(p: Parsed, io: Io): LintOptions {
     fix: p.flags.has('fix'),
     dryRun: p.flags.has('fix-dry-run'),
     color,
-    cache: p.flags.has('cache') ? caching().cachePath(location, io.cwd) : undefined,
+    cache: p.flags.has('cache') ? cacheFile(location, io.cwd) : undefined,
     concurrency,
     limits,
     paths: p.positionals,
   };
+}
+
+/**
+ * The cache file of `--cache`, once it is known to be a missing path or a ddr cache: a
+ * device, a FIFO or a file of the user's given as --cache-location is refused (exit 2)
+ * before anything is read or written.
+ */
+function cacheFile(location: string | undefined, cwd: string): string {
+  const file = caching().cachePath(location, cwd);
+  const problem = caching().locationProblem(file, cwd);
+  if (problem) {
+    throw new UsageError(problem);
+  }
+  return file;
 }
 
 export const LINT_OPTIONS = [
@@ -311,38 +328,9 @@ function firstInvalidUtf8(b: Buffer): number {
   return b.length;
 }
 
-/**
- * Writes a fixed file so that no reader ever sees half of it: a temporary file in the same
- * folder, then a rename over the original (through a symlink, onto its target). Declines
- * when the file changed on disk since it was read.
- */
+/** Writes a fixed file: see io.ts `writeFixed` (permissions, owner, mode, hard links, space). */
 export function writeAtomically(abs: string, original: Buffer, data: string): string | undefined {
-  let real: string;
-  let mode: number;
-  try {
-    real = fs.realpathSync(abs);
-    const current = fs.readFileSync(real);
-    if (!current.equals(original)) {
-      return 'not fixed: the file changed on disk while ddr was reading it';
-    }
-    mode = fs.statSync(real).mode & 0o7777;
-  } catch (e) {
-    return `not fixed: ${reason(e)}`;
-  }
-  const tmp = path.join(path.dirname(real), `.${path.basename(real)}.ddr-${process.pid}-${Date.now().toString(36)}.tmp`);
-  try {
-    fs.writeFileSync(tmp, data, { flag: 'wx' });
-    fs.chmodSync(tmp, mode);
-    fs.renameSync(tmp, real);
-    return undefined;
-  } catch (e) {
-    try {
-      fs.unlinkSync(tmp);
-    } catch {
-      // Already gone, or never created.
-    }
-    return `not fixed: ${reason(e)}`;
-  }
+  return writeFixed(abs, original, data);
 }
 
 /** A file of the run, in output order. */
@@ -412,7 +400,7 @@ export function lint(argv: string[], io: Io): number | Promise<number> {
       if (!isUtf8(e.raw)) {
         e.stat = undefined;
       }
-      const hit = cache.get(e.abs, e.hash, e.stat);
+      const hit = cache.get(e.abs, e.hash, e.stat, e.raw.length);
       if (hit) {
         const raw = e.raw;
         e.outcome = hit.outcome;
@@ -465,20 +453,20 @@ function lintAndFix(run: Run, entries: Entry[]): number {
     try {
       read = readDesign(e.abs, settings.limits?.maxFileSize ?? defaultSettings.limits.maxFileSize);
     } catch (err) {
-      io.stderr(`ddr: ${e.file}: ${reason(err)}\n`);
+      io.stderr(`ddr: ${visible(e.file)}: ${reason(err)}\n`);
       run.failed = true;
       continue;
     }
     e.read = read;
     if (!read.utf8) {
-      io.stderr(`ddr: ${e.file}: ${utf8Problem(read.raw)}\n`);
+      io.stderr(`ddr: ${visible(e.file)}: ${utf8Problem(read.raw)}\n`);
     }
     let analysis: Analysis;
     const fixed = fixAll(read.text, settings);
     analysis = fixed.analysis;
     if (fixed.text !== read.text) {
       if (!read.utf8) {
-        io.stderr(`ddr: ${e.file}: not fixed: the file is not valid UTF-8, and writing it would replace the invalid bytes\n`);
+        io.stderr(`ddr: ${visible(e.file)}: not fixed: the file is not valid UTF-8, and writing it would replace the invalid bytes\n`);
         analysis = analyze(read.text, settings);
       } else if (o.dryRun) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -486,12 +474,12 @@ function lintAndFix(run: Run, entries: Entry[]): number {
       } else {
         const problem = writeAtomically(e.abs, read.raw, (read.bom ? '\ufeff' : '') + fixed.text);
         if (problem) {
-          io.stderr(`ddr: ${e.file}: ${problem}\n`);
+          io.stderr(`ddr: ${visible(e.file)}: ${problem}\n`);
           run.failed = true;
           analysis = analyze(read.text, settings);
         } else {
           const ids = [...new Set(fixed.applied.map((a) => a.ruleId))].sort();
-          run.notes.push(`${e.file}: fixed ${plural(fixed.applied.length, 'finding')} (${ids.join(', ')})`);
+          run.notes.push(`${visible(e.file)}: fixed ${plural(fixed.applied.length, 'finding')} (${ids.join(', ')})`);
         }
       }
     }
@@ -510,7 +498,7 @@ function lintAndFix(run: Run, entries: Entry[]): number {
 
 function reportRuleErrors(run: Run, e: Entry): void {
   for (const err of e.outcome?.ruleErrors ?? []) {
-    run.io.stderr(`ddr: ${e.file}: rule ${err.ruleId} failed, its findings are missing: ${err.message}\n`);
+    run.io.stderr(`ddr: ${visible(e.file)}: rule ${err.ruleId} failed, its findings are missing: ${visible(err.message)}\n`);
     run.failed = true;
   }
 }
@@ -519,14 +507,18 @@ function reportRuleErrors(run: Run, e: Entry): void {
 function report(run: Run, entries: Entry[], cache: LintCache | undefined): number {
   for (const e of entries) {
     if (e.problem !== undefined) {
-      run.io.stderr(`ddr: ${e.file}: ${e.problem}\n`);
+      run.io.stderr(`ddr: ${visible(e.file)}: ${e.problem}\n`);
       run.failed = true;
     }
     const notUtf8 = e.raw && utf8Problem(e.raw);
     if (notUtf8) {
-      run.io.stderr(`ddr: ${e.file}: ${notUtf8}\n`);
+      run.io.stderr(`ddr: ${visible(e.file)}: ${notUtf8}\n`);
     }
     reportRuleErrors(run, e);
+  }
+  if (cache?.warning) {
+    // One line: a broken or hostile cache costs this run its speed, never its report.
+    run.io.stderr(`ddr: warning: discarded the cache ${visible(display(cache.file, run.io.cwd))}: ${cache.warning}\n`);
   }
   const problem = cache?.save();
   if (problem) {

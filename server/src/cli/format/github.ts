@@ -1,7 +1,10 @@
 // GitHub Actions workflow commands: each finding becomes an annotation on the pull
 // request's diff. Escaping follows GitHub's toolkit (`@actions/core` command.ts): data
-// escapes `%`, CR and LF; property values also escape `:` and `,`.
+// escapes `%`, CR and LF; property values also escape `:` and `,`. Before that, every
+// other control character of a string from a design or a cache is made visible (escape.ts):
+// the log shows the command as it is printed, and GitHub's log viewer runs ANSI escapes.
 import { RULES_BY_ID } from '../../engine/registry';
+import { visible } from './escape';
 import { FileResult, locate } from './types';
 
 const COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;
@@ -21,14 +24,14 @@ export function formatGithub(results: FileResult[]): string {
       const at = locate(r.map, f.range);
       const name = RULES_BY_ID.get(f.ruleId)?.name;
       const props = [
-        `file=${escapeProperty(r.file)}`,
+        `file=${escapeProperty(visible(r.file))}`,
         `line=${at.line}`,
         `col=${at.column}`,
         `endLine=${at.endLine}`,
         `endColumn=${at.endColumn}`,
-        `title=${escapeProperty(name ? `${f.ruleId} ${name}` : f.ruleId)}`,
+        `title=${escapeProperty(visible(name ? `${f.ruleId} ${name}` : f.ruleId))}`,
       ];
-      lines.push(`::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message)}`);
+      lines.push(`::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(visible(f.message, '\n'))}`);
     }
   }
   return lines.length ? lines.join('\n') + '\n' : '';

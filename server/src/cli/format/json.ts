@@ -1,6 +1,7 @@
 // An array of `{file, findings}`: every linted file, including those without findings,
 // so that a consumer can tell "clean" from "not linted".
 import { RULES_BY_ID } from '../../engine/registry';
+import { jsonText } from './escape';
 import { FileResult, locate } from './types';
 
 export function formatJson(results: FileResult[]): string {
@@ -22,5 +23,6 @@ export function formatJson(results: FileResult[]): string {
       };
     }),
   }));
-  return JSON.stringify(out, null, 2) + '\n';
+  // jsonText: no control character raw, even those JSON.stringify leaves (C1, bidi).
+  return jsonText(JSON.stringify(out, null, 2)) + '\n';
 }

@@ -6,6 +6,7 @@ import { RULES } from '../../engine/registry';
 import { docsUrl, Rule } from '../../engine/rule';
 import type { Finding, Severity } from '../../engine/types';
 import { helpMarkdown, helpText, HOMEPAGE } from '../ruleDocs';
+import { jsonText } from './escape';
 import { FileResult, locate } from './types';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -95,5 +96,6 @@ export function formatSarif(results: FileResult[], opts: SarifOptions): string {
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  // jsonText: no control character raw, even those JSON.stringify leaves (C1, bidi).
+  return jsonText(JSON.stringify(log, null, 2)) + '\n';
 }

@@ -1,6 +1,7 @@
 // `file:line:col  severity  RULEID  message`, one line per finding, then a summary line —
 // the shape of ruff's and ESLint's compact output, which editors and terminals link.
 import { plural } from '../../engine/text';
+import { visible } from './escape';
 import { count, FileResult, locate } from './types';
 
 export interface TextOptions {
@@ -22,10 +23,12 @@ export function formatText(results: FileResult[], opts: TextOptions): string {
       const at = locate(r.map, f.range);
       lines.push(
         [
-          paint(opts.color, SGR.bold, `${r.file}:${at.line}:${at.column}`),
+          // The file's name, the rule id and the message may come from a design, its file
+          // name or a cache: their control characters are shown, never sent to the terminal.
+          paint(opts.color, SGR.bold, `${visible(r.file)}:${at.line}:${at.column}`),
           paint(opts.color, SEVERITY_COLOR[f.severity], f.severity),
-          paint(opts.color, SGR.dim, f.ruleId),
-          oneLine(f.message),
+          paint(opts.color, SGR.dim, visible(f.ruleId)),
+          visible(oneLine(f.message)),
         ].join('  '),
       );
     }
