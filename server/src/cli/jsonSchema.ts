@@ -85,7 +85,7 @@ function valueSchema(t: ValueType, key: string): Json {
     case 'object':
       return { $ref: `#/definitions/${t.kind}` };
     case 'attempts':
-      return { anyOf: [{ type: 'integer', minimum: 1 }, { enum: ['unlimited'], enumDescriptions: ['Retries never stop on their own: only a circuit breaker bounds them.'] }] };
+      return { anyOf: [{ type: 'integer', minimum: 1 }, { enum: ['unlimited'], enumDescriptions: ['Retries never stop on their own: only a `circuit_breaker` bounds them.'] }] };
     case 'retryCode': {
       const symbols = Object.keys(RETRY_SYMBOLS);
       return {
