@@ -7,7 +7,11 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const out = path.join(__dirname, '..', 'out');
-const generators = [path.join(out, 'server', 'src', 'cli', 'gen.js'), path.join(out, 'client', 'src', 'build', 'generate.js')];
+const generators = [
+  path.join(out, 'server', 'src', 'cli', 'gen.js'),
+  path.join(out, 'server', 'src', 'cli', 'jsonSchema.js'), // schemas/design.schema.json
+  path.join(out, 'client', 'src', 'build', 'generate.js'),
+];
 let status = 0;
 for (const g of generators) {
   const r = spawnSync(process.execPath, [g, ...process.argv.slice(2)], { stdio: 'inherit' });

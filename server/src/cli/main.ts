@@ -22,6 +22,7 @@ Commands:
   rules             list every rule
   explain <RULE>    show a rule's page
   lsp [--stdio]     start the language server
+  schema            print the JSON Schema of design files
 
 Options:
   -h, --help        show help (also: ddr <command> --help)
@@ -34,7 +35,10 @@ Examples:
   ddr explain RTY003
 `;
 
-const COMMAND_USAGE: Record<string, () => string> = { lint: () => LINT_USAGE, rules: () => rules().RULES_USAGE, explain: () => rules().EXPLAIN_USAGE };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jsonSchema = () => require('./jsonSchema') as typeof import('./jsonSchema');
+
+const COMMAND_USAGE: Record<string, () => string> = { lint: () => LINT_USAGE, rules: () => rules().RULES_USAGE, explain: () => rules().EXPLAIN_USAGE, schema: () => jsonSchema().SCHEMA_USAGE };
 const hasUsage = (cmd: string | undefined): cmd is string => cmd !== undefined && Object.hasOwn(COMMAND_USAGE, cmd);
 
 /** `ddr lint | head` closes the pipe early: that is the reader's choice, not a crash. */
@@ -155,6 +159,8 @@ export function main(argv: string[], io: Io = processIo()): number | Promise<num
         return rules().explainCommand(rest, io);
       case 'lsp':
         return startLsp(rest, io);
+      case 'schema':
+        return jsonSchema().schemaCommand(rest, io);
       default:
         io.stderr(`ddr: unknown command \`${cmd}\`\n\n${USAGE}`);
         return 2;
