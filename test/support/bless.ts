@@ -137,6 +137,7 @@ export function writeAnnotations(text: string, found: Actual[]): string {
   const firstEol = lines.find((l) => l.eol)?.eol ?? '\n';
   let out = '';
   const written: string[] = [];
+  let outLine = 0; // the line of lines[i] in `out`
   for (let i = 0; i < lines.length; i++) {
     if (annotation[i]) {
       continue; // annotations above the first line refer to nothing: dropped
@@ -150,7 +151,8 @@ export function writeAnnotations(text: string, found: Actual[]): string {
       found.filter((f) => f.line === i),
       lines,
     );
-    written.push(...entries.map((e) => describe({ ...e.actual, message: e.withMessage ? e.actual.message : undefined })));
+    written.push(...entries.map((e) => describe({ ...e.actual, line: outLine, message: e.withMessage ? e.actual.message : undefined })));
+    outLine += 1 + entries.length;
     const old = lines.slice(i + 1, end).map((l) => l.text);
     if (old.length === entries.length && old.every((t, k) => t === entries[k].text)) {
       out += lines
