@@ -8,12 +8,20 @@ import { describe as suite, test } from 'node:test';
 import { analyze, fixesFor } from '../server/src/engine/analyze';
 import { RULES_BY_NAME } from '../server/src/engine/registry';
 import { applyEdits } from '../server/src/engine/types';
-import { actuals, describe, parseAnnotations } from './support/annotations';
+import { actuals, checkScope, describe, parseAnnotations } from './support/annotations';
+import { blessFixtures, formatReport } from './support/bless';
 import { applyRuleFixes } from './support/fixes';
 
 const RULE_FIXTURES = path.join(__dirname, '..', '..', 'test', 'rules');
 
 const only = process.env.RULES ? new Set(process.env.RULES.split(',')) : undefined;
+
+// `npm run bless` (DDR_BLESS=1): first rewrite the fixtures from the actual output
+// (support/bless.ts), then test them as always; review the diff.
+if (process.env.DDR_BLESS === '1') {
+  const report = blessFixtures(RULE_FIXTURES, (id, dir) => !only || !id || only.has(id) || only.has(dir));
+  console.log(formatReport(report, path.join(RULE_FIXTURES, '..', '..')));
+}
 
 for (const dir of fs.existsSync(RULE_FIXTURES) ? fs.readdirSync(RULE_FIXTURES).sort() : []) {
   const rule = RULES_BY_NAME.get(dir);
@@ -32,8 +40,7 @@ for (const dir of fs.existsSync(RULE_FIXTURES) ? fs.readdirSync(RULE_FIXTURES).s
         const a = analyze(text);
         assert.deepEqual(a.ruleErrors, []);
         // `# check: RTY006, RTY001` on the first lines limits the comparison to those rules.
-        const scope = /^#\s*check:\s*([A-Z0-9, ]+)$/m.exec(text.split('\n').slice(0, 3).join('\n'));
-        const ids = scope ? new Set(scope[1].split(',').map((s) => s.trim())) : undefined;
+        const ids = checkScope(text);
         const expected = parseAnnotations(text);
         const got = actuals(text, a.findings.filter((f) => !ids || ids.has(f.ruleId)));
         const exp = expected.map((e) => describe(e)).sort();

@@ -24,6 +24,15 @@ export interface Expectation {
 
 const ANNOTATION = /^(\s*#?\s*)(\^+)\s+([A-Z]{3}\d{3})\s+(error|warning|info)(\s+\(empty\))?(?::\s?(.*))?\s*$/;
 
+/**
+ * The rules a fixture's findings are compared for: `# check: RTY006, RTY001` on one of its
+ * first three lines limits the comparison to those rules; without it, every rule counts.
+ */
+export function checkScope(text: string): Set<string> | undefined {
+  const scope = /^#\s*check:\s*([A-Z0-9, ]+)$/m.exec(text.split(/\r?\n/).slice(0, 3).join('\n'));
+  return scope ? new Set(scope[1].split(',').map((s) => s.trim())) : undefined;
+}
+
 export function isAnnotation(line: string): boolean {
   return /^\s*#/.test(line) && ANNOTATION.test(line.replace(/^(\s*)#\^/, '$1^^'));
 }
