@@ -25,7 +25,7 @@ const MAX_UNPACKED_BYTES = 4 * 1024 * 1024;
 /** What the package must hold to run: the bin and the three bundles. */
 const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/ddr.js', 'out/server/src/cli/main.bundle.js', 'out/server/src/cli/worker.bundle.js', 'out/server/src/lsp/server.bundle.js'];
 /** What else it may hold: the rule pages `ddr lsp` links to. */
-const ALLOWED = [/^docs\/rules\/[A-Za-z0-9]+\.md$/];
+const ALLOWED = [/^docs\/rules\/[A-Za-z0-9]+\.md$/, /^schemas\/design\.schema\.json$/];
 
 const DESIGN = 'design: packed\ndsl: 1\nservices:\n  - name: a\n    operations:\n      - name: op\n        type: query\n        timeout: 5s\n        calls:\n          - to: b.c\n            timeout: 1s\n';
 
