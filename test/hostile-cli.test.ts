@@ -483,6 +483,24 @@ suite('control characters from a design, a file name or a cache never reach the 
     assertNoRawControl(r.stderr, '--fix stderr');
   });
 
+  test('--fix-dry-run: the diff of a design that carries a payload, and its file name, shown as escapes', () => {
+    const payload = SHOP.replace('desciption: the shop', 'desciption: "\u001b]0;TITLE\u0007\u001b[2J the shop"');
+    const dir = tempDir({ [FILE]: payload });
+    const r = ddr(['lint', '--fix-dry-run', '--no-color', '.'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^--- a\/e\\x1b\[2J\.design\.yaml$/m);
+    assert.match(r.stdout, /^\+description: "\\x1b\]0;TITLE\\x07\\x1b\[2J the shop" /m);
+    assertNoRawControl(r.stdout, '--fix-dry-run stdout');
+  });
+
+  test('a path that names no design: its name on stderr shown as escapes', () => {
+    const dir = tempDir({ 'a.design.yaml': SHOP });
+    const r = ddr(['lint', '--no-color', 'nope\u001b]0;T\u0007/'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /nope\\x1b\]0;T\\x07/);
+    assertNoRawControl(r.stderr, 'unmatched path stderr');
+  });
+
   test('a cached message that carries a payload (a cache edited by hand) is shown as escapes too', () => {
     const c = cached();
     c.edit((d, k) => ((d.files[k].findings[0] as { message: string }).message = 'from the cache \u001b]0;TITLE\u0007\u001b[2J\u009b\u202e'));

@@ -2,6 +2,8 @@
 // few lines, so the common head and tail are cut first and only the middle is compared
 // (an LCS table, bounded; past the bound the middle is shown as one replacement).
 
+import { visible } from './format/escape';
+
 const CONTEXT = 3;
 const MAX_CELLS = 4_000_000;
 
@@ -62,11 +64,12 @@ export function diffOps(before: string, after: string): Op[] {
   ];
 }
 
+/** A diff line; a design's control characters shown as escapes (tabs and the newline kept). */
 function render(op: Op): string {
   if (op.line.endsWith('\n')) {
-    return op.kind + op.line;
+    return op.kind + visible(op.line, '\t\n');
   }
-  return op.kind + op.line + '\n\\ No newline at end of file\n';
+  return op.kind + visible(op.line, '\t') + '\n\\ No newline at end of file\n';
 }
 
 /** `--- a/file` / `+++ b/file` and hunks with three lines of context; '' when equal. */
@@ -102,7 +105,8 @@ export function unifiedDiff(file: string, before: string, after: string): string
       bi++;
     }
   }
-  let out = `--- a/${file}\n+++ b/${file}\n`;
+  const name = visible(file);
+  let out = `--- a/${name}\n+++ b/${name}\n`;
   for (const [s, e] of hunks) {
     const slice = ops.slice(s, e);
     const aCount = slice.filter((o) => o.kind !== '+').length;

@@ -361,7 +361,7 @@ export function lint(argv: string[], io: Io): number | Promise<number> {
   const settings: Partial<Settings> = { severity: o.severity, ...(Object.keys(o.limits).length ? { limits: o.limits as Settings['limits'] } : {}) };
   const resolved = resolvePaths(o.paths, io.cwd, { errorOnUnmatchedPattern: !p.flags.has('no-error-on-unmatched-pattern') });
   for (const problem of resolved.problems) {
-    io.stderr(`ddr: ${problem}\n`);
+    io.stderr(`ddr: ${visible(problem)}\n`);
   }
   if (resolved.problems.length && !resolved.files.length) {
     // Nothing to lint: no report (not even "no findings in 0 files") after the error.
