@@ -102,7 +102,8 @@ export function designBlocks(file: string, markdown: string): { blocks: DesignBl
     }
     blocks.push(block);
   }
-  const stray = lines.map((l, i) => (/<!--\s*ddr-expect:/.test(l) && !claimed.has(i) ? i + 1 : 0)).filter((n) => n > 0);
+  // An annotation quoted in a code span (`<!-- ddr-expect: … -->` in prose) is not one.
+  const stray = lines.map((l, i) => (/<!--\s*ddr-expect:/.test(l.replace(/`[^`]*`/g, '')) && !claimed.has(i) ? i + 1 : 0)).filter((n) => n > 0);
   return { blocks, stray };
 }
 
