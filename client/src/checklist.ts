@@ -187,8 +187,9 @@ export class ChecklistProvider implements vscode.TreeDataProvider<Node>, vscode.
       const done = d.areas.filter((a) => a.state !== 'open').length;
       const path = vscode.workspace.asRelativePath(uri);
       item.id = `design:${d.uri}`;
-      // Short enough for the default side bar width; the rest is in the tooltip.
-      item.description = `${done}/${d.areas.length} reviewed`;
+      // Short enough for the default side bar width (areas reviewed of all); the words are
+      // in the tooltip and the accessible label.
+      item.description = `${done}/${d.areas.length}`;
       item.resourceUri = uri;
       item.iconPath = new vscode.ThemeIcon('file-code');
       item.contextValue = 'design';
@@ -214,8 +215,9 @@ export class ChecklistProvider implements vscode.TreeDataProvider<Node>, vscode.
       return item;
     }
     const f = node.finding;
-    // The rule, not the message: a message does not fit the side bar; it is the tooltip.
-    const item = new vscode.TreeItem(`${f.ruleId} ${RULE_NAMES.get(f.ruleId) ?? ''}`.trim(), vscode.TreeItemCollapsibleState.None);
+    // The rule id and the line: the message (and even the rule's name) does not fit the
+    // default side bar under an area; they are the tooltip. The icon is the severity.
+    const item = new vscode.TreeItem(f.ruleId, vscode.TreeItemCollapsibleState.None);
     item.id = `finding:${node.design.uri}#${f.ruleId}@${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`;
     item.description = `line ${f.range.start.line + 1}`;
     item.contextValue = 'finding';
@@ -223,8 +225,9 @@ export class ChecklistProvider implements vscode.TreeDataProvider<Node>, vscode.
       f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info',
       new vscode.ThemeColor(f.severity === 'error' ? 'problemsErrorIcon.foreground' : f.severity === 'warning' ? 'problemsWarningIcon.foreground' : 'problemsInfoIcon.foreground'),
     );
-    item.tooltip = new vscode.MarkdownString(`**${f.ruleId}** (${f.severity}), line ${f.range.start.line + 1}: ${escapeMd(f.message)}`);
-    item.accessibilityInformation = { label: `${f.ruleId}, ${f.severity}, line ${f.range.start.line + 1}: ${f.message}` };
+    const name = RULE_NAMES.get(f.ruleId);
+    item.tooltip = new vscode.MarkdownString(`**${f.ruleId}${name ? ` ${name}` : ''}** (${f.severity}), line ${f.range.start.line + 1}\n\n${escapeMd(f.message)}`);
+    item.accessibilityInformation = { label: `${f.ruleId}${name ? ` ${name}` : ''}, ${f.severity}, line ${f.range.start.line + 1}: ${f.message}` };
     item.command = {
       command: 'ddr.checklist.revealFinding',
       title: 'Reveal finding',
