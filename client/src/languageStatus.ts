@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
 import { findingsCounts } from './protocol';
-import { LANGUAGE_ID } from './statusBar';
+import { diagnosticCounts, LANGUAGE_ID } from './statusBar';
 
 export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
 
@@ -62,21 +62,7 @@ export class DesignLanguageStatus implements vscode.Disposable {
       item.command = { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['ddr.enable'] };
       return;
     }
-    const counts = { error: 0, warning: 0, info: 0 };
-    if (scope) {
-      for (const d of vscode.languages.getDiagnostics(scope)) {
-        if (d.source !== 'ddr') {
-          continue;
-        }
-        if (d.severity === vscode.DiagnosticSeverity.Error) {
-          counts.error++;
-        } else if (d.severity === vscode.DiagnosticSeverity.Warning) {
-          counts.warning++;
-        } else {
-          counts.info++;
-        }
-      }
-    }
+    const counts = scope ? diagnosticCounts(scope) : { error: 0, warning: 0, info: 0 };
     item.text = `Design review: ${findingsCounts(counts) || 'no findings'}`;
     item.detail = `language server running, analysing ${run}`;
   }
