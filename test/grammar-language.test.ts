@@ -104,9 +104,11 @@ describe('manifest', () => {
     );
   });
 
-  test('every contributed setting has a description, and the contract\'s defaults', () => {
+  test('every contributed setting has a description, a scope, and the contract\'s defaults', () => {
     const props = pkg.contributes.configuration.properties;
     const want: Record<string, unknown> = {
+      'ddr.enable': true,
+      'ddr.run': 'onType',
       'ddr.severity': {},
       'ddr.timeouts.interactiveMax': '10s',
       'ddr.timeouts.batchMin': '1s',
@@ -120,6 +122,7 @@ describe('manifest', () => {
     for (const [k, v] of Object.entries(want)) {
       assert.deepEqual(props[k].default, v, k);
       assert.ok((props[k].description ?? props[k].markdownDescription ?? '').length > 30, `${k} has no description`);
+      assert.equal(props[k].scope, k === 'ddr.trace.server' ? 'window' : 'resource', `${k}: scope`);
     }
   });
 

@@ -10,8 +10,18 @@ import {
   ChecklistResult,
   CHECKLIST_REQUEST,
   countsText,
+  findingsCounts,
   LspRange,
+  totals,
 } from './protocol';
+import { RULES } from '../../server/src/engine/registry';
+
+const RULE_NAMES = new Map(RULES.map((r) => [r.id, r.name]));
+
+/** Text from a design (names, messages) shown as Markdown, as text. */
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, '\\$&');
+}
 
 export interface ChecklistSource {
   /** Resolves once the server can answer. */
@@ -175,12 +185,18 @@ export class ChecklistProvider implements vscode.TreeDataProvider<Node>, vscode.
       const item = new vscode.TreeItem(d.name || label(d), expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       const uri = vscode.Uri.parse(d.uri);
       const done = d.areas.filter((a) => a.state !== 'open').length;
+      const path = vscode.workspace.asRelativePath(uri);
       item.id = `design:${d.uri}`;
-      item.description = `${vscode.workspace.asRelativePath(uri)} · ${d.status ?? 'no status'} · ${done}/${d.areas.length} reviewed`;
+      // Short enough for the default side bar width (areas reviewed of all); the words are
+      // in the tooltip and the accessible label.
+      item.description = `${done}/${d.areas.length}`;
       item.resourceUri = uri;
       item.iconPath = new vscode.ThemeIcon('file-code');
       item.contextValue = 'design';
-      item.tooltip = new vscode.MarkdownString(`**${d.name}** — ${vscode.workspace.asRelativePath(uri)}\n\nReview status: \`${d.status ?? 'none'}\`; ${done} of ${d.areas.length} areas reviewed.`);
+      item.tooltip = new vscode.MarkdownString(
+        `**${escapeMd(d.name || path)}** — ${escapeMd(path)}\n\nReview status: \`${d.status ?? 'none'}\`; ${done} of ${d.areas.length} areas reviewed.\n\n${countsText(totals(d))}`,
+      );
+      item.accessibilityInformation = { label: `${d.name || path}, ${path}, ${d.status ?? 'no review status'}, ${done} of ${d.areas.length} areas reviewed` };
       item.command = { command: 'vscode.open', title: 'Open design', arguments: [uri] };
       return item;
     }
@@ -188,17 +204,20 @@ export class ChecklistProvider implements vscode.TreeDataProvider<Node>, vscode.
       const a = node.area;
       const item = new vscode.TreeItem(a.title, a.findings.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       item.id = `area:${node.design.uri}#${a.area}`;
-      item.description = `${STATE_LABEL[a.state] ?? a.state} · ${countsText(a.counts)}`;
+      // The state is the icon; the counts only where there are findings; the whole in the tooltip.
+      item.description = findingsCounts(a.counts);
       item.contextValue = `area.${a.state}`;
       item.iconPath = areaIcon(a);
       item.tooltip = new vscode.MarkdownString(
-        `**${a.title}** (\`review.checklist.${a.area}\`: \`${a.state}\`)\n\n${countsText(a.counts)}`,
+        `**${a.title}**: ${STATE_LABEL[a.state] ?? a.state} (\`review.checklist.${a.area}\`)\n\n${countsText(a.counts)}`,
       );
       item.accessibilityInformation = { label: `${a.title}, ${STATE_LABEL[a.state] ?? a.state}, ${countsText(a.counts)}` };
       return item;
     }
     const f = node.finding;
-    const item = new vscode.TreeItem(`${f.ruleId} ${f.message}`, vscode.TreeItemCollapsibleState.None);
+    // The rule id and the line: the message (and even the rule's name) does not fit the
+    // default side bar under an area; they are the tooltip. The icon is the severity.
+    const item = new vscode.TreeItem(f.ruleId, vscode.TreeItemCollapsibleState.None);
     item.id = `finding:${node.design.uri}#${f.ruleId}@${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`;
     item.description = `line ${f.range.start.line + 1}`;
     item.contextValue = 'finding';
@@ -206,7 +225,9 @@ export class ChecklistProvider implements vscode.TreeDataProvider<Node>, vscode.
       f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info',
       new vscode.ThemeColor(f.severity === 'error' ? 'problemsErrorIcon.foreground' : f.severity === 'warning' ? 'problemsWarningIcon.foreground' : 'problemsInfoIcon.foreground'),
     );
-    item.tooltip = new vscode.MarkdownString(`**${f.ruleId}** (${f.severity}) — ${f.message}`);
+    const name = RULE_NAMES.get(f.ruleId);
+    item.tooltip = new vscode.MarkdownString(`**${f.ruleId}${name ? ` ${name}` : ''}** (${f.severity}), line ${f.range.start.line + 1}\n\n${escapeMd(f.message)}`);
+    item.accessibilityInformation = { label: `${f.ruleId}${name ? ` ${name}` : ''}, ${f.severity}, line ${f.range.start.line + 1}: ${f.message}` };
     item.command = {
       command: 'ddr.checklist.revealFinding',
       title: 'Reveal finding',

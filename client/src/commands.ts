@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RULES } from '../../server/src/engine/registry';
-import { docsUrl } from '../../server/src/engine/rule';
+import { ruleMarkdown, ruleSourcePath } from '../../server/src/cli/ruleDocs';
 import { AreaNode, ChecklistProvider, FindingNode, revealFinding } from './checklist';
 import {
   ChecklistState,
@@ -34,6 +34,7 @@ export function registerCommands(
 ): void {
   const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
+  registerRuleDocs(context);
   reg('ddr.showOutput', () => output.show(true));
   reg('ddr.restartServer', async () => {
     await server.restart();
@@ -90,15 +91,28 @@ export async function openRuleDocs(context: vscode.ExtensionContext, arg?: strin
     void vscode.window.showErrorMessage(`No rule ${id}.`);
     return undefined;
   }
-  // The rule's page ships with the extension (docs/rules, generated from the registry); its
-  // web address is the diagnostic's codeDescription, for a checkout without docs.
+  // The rule's page: docs/rules/<ID>.md in a checkout; the VSIX leaves docs/ out (54
+  // files), so there the same page is made from the registry, as `npm run gen` makes it.
   const local = context.asAbsolutePath(path.join('docs', 'rules', `${rule.id}.md`));
-  if (fs.existsSync(local)) {
-    await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(local));
-  } else {
-    await vscode.env.openExternal(vscode.Uri.parse(docsUrl(rule)));
-  }
+  const uri = fs.existsSync(local) ? vscode.Uri.file(local) : vscode.Uri.from({ scheme: RULE_DOCS_SCHEME, path: `/${rule.id}.md` });
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
   return rule.id;
+}
+
+/** The scheme of the rule pages made from the registry (`ddr-rule:/DLV001.md`). */
+export const RULE_DOCS_SCHEME = 'ddr-rule';
+
+/** Serves `ddr-rule:/<ID>.md`: the rule's page, generated. */
+export function registerRuleDocs(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(RULE_DOCS_SCHEME, {
+      provideTextDocumentContent(uri) {
+        const id = uri.path.replace(/^\//, '').replace(/\.md$/, '').toUpperCase();
+        const rule = RULES.find((r) => r.id === id);
+        return rule ? ruleMarkdown(rule, ruleSourcePath(rule)) : `# No rule ${id}\n`;
+      },
+    }),
+  );
 }
 
 // --- lint the workspace --------------------------------------------------------------------

@@ -1,11 +1,13 @@
 // The VS Code client: starts the language server of this package (`ddr lsp`), and adds
 // what the server cannot: the review checklist view, the status bar item and the palette's
 // commands. Diagnostics, hovers, quick fixes, completion and the rest come from the server.
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { SERVER_NODE_FLAGS } from '../../server/src/lsp/nodeFlags';
 import { ChecklistProvider, Node } from './checklist';
 import { DESIGN_GLOB, registerCommands, ServerLink } from './commands';
+import { DesignLanguageStatus, toServerState } from './languageStatus';
 import { CHECKLIST_CHANGED, CHECKLIST_REQUEST, ChecklistParams, ChecklistResult } from './protocol';
 import { LANGUAGE_ID, ReviewStatusBar } from './statusBar';
 
@@ -17,6 +19,7 @@ export interface DdrApi {
   checklist: ChecklistProvider;
   treeView: vscode.TreeView<Node>;
   statusBar: ReviewStatusBar;
+  languageStatus: DesignLanguageStatus;
   output: vscode.OutputChannel;
 }
 
@@ -24,8 +27,17 @@ let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): DdrApi {
   const output = vscode.window.createOutputChannel('Distributed Design Review', { log: true });
-  const serverModule = context.asAbsolutePath('bin/ddr.js');
-  const run = { module: serverModule, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } };
+  // The server's entry (serverMain.ts): its bundle, loaded with a V8 code cache kept in the
+  // extension's storage, not in its (installed, perhaps read-only) folder.
+  const serverModule = context.asAbsolutePath('out/client/src/serverMain.js');
+  const cacheDir = context.globalStorageUri.fsPath;
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+  } catch {
+    // No cache then: the server runs without one.
+  }
+  const env = { ...process.env, DDR_CODE_CACHE: fs.existsSync(cacheDir) ? cacheDir : 'off' };
+  const run = { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS], env } };
   const serverOptions: ServerOptions = { run, debug: run };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -43,9 +55,12 @@ export function activate(context: vscode.ExtensionContext): DdrApi {
   // The id `ddr` makes the client read `ddr.trace.server`.
   const lc = new LanguageClient('ddr', 'Distributed Design Review', serverOptions, clientOptions);
   client = lc;
+  const languageStatus = new DesignLanguageStatus();
+  context.subscriptions.push(languageStatus, lc.onDidChangeState((e) => languageStatus.setState(toServerState(e.newState))));
 
   const ready = lc.start().catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
+    languageStatus.setState('failed', `the language server did not start: ${msg}`);
     output.appendLine(`The language server did not start: ${msg}`);
     void vscode.window.showErrorMessage(`Distributed Design Review: the language server did not start (${msg}).`, 'Show Output').then((c) => {
       if (c) {
@@ -87,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): DdrApi {
   );
 
   registerCommands(context, server, checklist, output);
-  return { client: lc, ready, checklist, treeView, statusBar, output };
+  return { client: lc, ready, checklist, treeView, statusBar, languageStatus, output };
 }
 
 export async function deactivate(): Promise<void> {

@@ -73,3 +73,18 @@ export function totals(design: ChecklistDesign): { error: number; warning: numbe
 export function countsText(c: { error: number; warning: number; info: number }): string {
   return `${c.error} ${c.error === 1 ? 'error' : 'errors'}, ${c.warning} ${c.warning === 1 ? 'warning' : 'warnings'}, ${c.info} info`;
 }
+
+/** Only the non-zero counts: "2 errors, 1 warning"; nothing when there are no findings. */
+export function findingsCounts(c: { error: number; warning: number; info: number }): string {
+  const parts: string[] = [];
+  if (c.error) {
+    parts.push(`${c.error} ${c.error === 1 ? 'error' : 'errors'}`);
+  }
+  if (c.warning) {
+    parts.push(`${c.warning} ${c.warning === 1 ? 'warning' : 'warnings'}`);
+  }
+  if (c.info) {
+    parts.push(`${c.info} info`);
+  }
+  return parts.join(', ');
+}

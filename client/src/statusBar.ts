@@ -6,6 +6,21 @@ import { countsText, totals } from './protocol';
 
 export const LANGUAGE_ID = 'distributed-design';
 
+/** A document's live findings per severity: its diagnostics (they follow unsaved edits). */
+export function diagnosticCounts(uri: vscode.Uri): { error: number; warning: number; info: number } {
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const d of vscode.languages.getDiagnostics(uri)) {
+    if (d.severity === vscode.DiagnosticSeverity.Error) {
+      counts.error++;
+    } else if (d.severity === vscode.DiagnosticSeverity.Warning) {
+      counts.warning++;
+    } else {
+      counts.info++;
+    }
+  }
+  return counts;
+}
+
 export class ReviewStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -32,16 +47,7 @@ export class ReviewStatusBar implements vscode.Disposable {
     const design = this.checklist.design(doc.uri);
     // The diagnostics are the live counts (they follow unsaved edits); the checklist gives
     // the review state.
-    const counts = { error: 0, warning: 0, info: 0 };
-    for (const d of vscode.languages.getDiagnostics(doc.uri)) {
-      if (d.severity === vscode.DiagnosticSeverity.Error) {
-        counts.error++;
-      } else if (d.severity === vscode.DiagnosticSeverity.Warning) {
-        counts.warning++;
-      } else {
-        counts.info++;
-      }
-    }
+    const counts = diagnosticCounts(doc.uri);
     const status = design?.status ?? 'no review status';
     const reviewed = design ? design.areas.filter((a) => a.state !== 'open').length : 0;
     const areas = design ? `${reviewed}/${design.areas.length} areas` : '';

@@ -15,6 +15,7 @@ import type { AreaNode } from '../src/checklist';
 import type { DdrApi } from '../src/extension';
 
 const EXTENSION_ID = 'ddr.distributed-design-review';
+const SERVER_ENTRY = path.join('out', 'client', 'src', 'serverMain.js');
 const LANG = 'distributed-design';
 
 type Case = { name: string; fn: () => Promise<void> };
@@ -132,7 +133,7 @@ it('activates on a design file, and its server starts', async () => {
   assert.ok(a.client.isRunning(), 'the language client is not running');
 });
 
-it('the server runs with the Node flags of nodeFlags.ts (a small young generation)', async () => {
+it('the server runs from the extension\'s own files with the Node flags of nodeFlags.ts (a small young generation)', async () => {
   await api();
   // The server is a child of this extension host: its command line is in /proc.
   const servers = fs
@@ -145,11 +146,15 @@ it('the server runs with the Node flags of nodeFlags.ts (a small young generatio
         return [];
       }
     })
-    .filter((argv) => argv.some((a) => a.endsWith(path.join('bin', 'ddr.js'))) && argv.includes('lsp') && argv.includes(`--clientProcessId=${process.pid}`));
+    .filter((argv) => argv.some((a) => a.endsWith(SERVER_ENTRY)) && argv.includes(`--clientProcessId=${process.pid}`));
   assert.equal(servers.length, 1, `one ddr server of this extension host: ${JSON.stringify(servers)}`);
   const argv = servers[0];
-  const bin = argv.findIndex((a) => a.endsWith(path.join('bin', 'ddr.js')));
-  assert.deepEqual(argv.slice(1, bin), [...SERVER_NODE_FLAGS]);
+  const entry = argv.findIndex((a) => a.endsWith(SERVER_ENTRY));
+  assert.deepEqual(argv.slice(1, entry), [...SERVER_NODE_FLAGS]);
+  // The entry and the bundle it loads are the extension's (the unpacked VSIX in the e2e run).
+  const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+  assert.equal(argv[entry], path.join(ext.extensionPath, SERVER_ENTRY));
+  assert.ok(fs.existsSync(path.join(ext.extensionPath, 'out', 'server', 'src', 'lsp', 'server.bundle.js')));
 });
 
 it('*.design.yaml and *.design.yml are designs; other YAML is not', async () => {
@@ -335,6 +340,39 @@ it('the status bar shows the active design\'s review status and counts', async (
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
   const n = vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
   await waitFor('the status bar text', () => a.statusBar.item.text.includes('in-review') && a.statusBar.item.text.includes(`$(error) ${n}`));
+});
+
+it('the language status item shows the server\'s state and the design\'s counts; "off" when ddr.enable is', async () => {
+  const a = await api();
+  const uri = vscode.Uri.joinPath(root(), 'flawed.design.yaml');
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  const ds = await waitFor('diagnostics', () => {
+    const d = vscode.languages.getDiagnostics(uri);
+    return d.length ? d : undefined;
+  });
+  const n = (s: vscode.DiagnosticSeverity) => ds.filter((d) => d.severity === s).length;
+  const parts = [
+    [n(vscode.DiagnosticSeverity.Error), 'error', 'errors'],
+    [n(vscode.DiagnosticSeverity.Warning), 'warning', 'warnings'],
+    [n(vscode.DiagnosticSeverity.Information) + n(vscode.DiagnosticSeverity.Hint), 'info', 'info'],
+  ]
+    .filter(([count]) => count)
+    .map(([count, one, many]) => `${count} ${count === 1 ? one : many}`);
+  const item = a.languageStatus.item;
+  await waitFor(`the language status "${parts.join(', ')}"`, () => item.text === `Design review: ${parts.join(', ')}`);
+  assert.equal(item.detail, 'language server running, analysing as you type');
+  assert.equal(item.severity, vscode.LanguageStatusSeverity.Information);
+  assert.equal(item.busy, false);
+  const config = vscode.workspace.getConfiguration('ddr');
+  await config.update('enable', false, vscode.ConfigurationTarget.Workspace);
+  try {
+    await waitFor('the design\'s diagnostics gone', () => vscode.languages.getDiagnostics(uri).length === 0);
+    await waitFor('the language status "off"', () => item.text === 'Design review: off');
+  } finally {
+    await config.update('enable', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+  await waitFor('the diagnostics back', () => vscode.languages.getDiagnostics(uri).length === ds.length);
+  await waitFor('the counts back', () => item.text === `Design review: ${parts.join(', ')}`);
 });
 
 it('"Lint workspace" reports every design file', async () => {

@@ -1,9 +1,12 @@
 // Starts and stops code-server (VS Code's workbench served to a browser) the way
-// docs/e2e.md describes: isolated user-data, extensions and XDG folders, no workspace
-// trust prompt, a free loopback port, its own process group so that stopping it stops its
-// file watcher and extension hosts too. Used by the e2e runner and by `npm start`.
+// docs/e2e.md describes: isolated user-data, extensions and XDG folders, a random password
+// (never `--auth none`: the workbench has a terminal), a free loopback port, no workspace
+// trust prompt unless asked for (the Restricted Mode run), its own process group so that
+// stopping it stops its file watcher and extension hosts too. Used by the e2e runner and
+// by `npm start`.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
@@ -68,16 +71,60 @@ function isolatedEnv(runDir) {
   return env;
 }
 
+/** A password for one run of code-server: 144 random bits. */
+function randomPassword() {
+  return crypto.randomBytes(18).toString('base64url');
+}
+
 /**
- * Starts code-server on `folder`. Returns { port, host, pid, log, url(folder, payload), stop() }.
- * `settings` are merged into the user settings.
+ * code-server's command line and config file for a run (no side effects, for tests).
+ * The password is in the config file (written 0600), never on the command line, where
+ * every local user could read it in the process list. `trust: 'ask'` leaves workspace
+ * trust on: the folder opens with the trust dialog, as a fresh clone does in VS Code.
  */
-async function start({ bin, runDir, folder, settings = {}, port, host = '127.0.0.1' }) {
+function serverArgs({ runDir, folder, host, port, password, trust = 'off' }) {
+  const config = path.join(runDir, 'config.yaml');
+  const configText = `bind-addr: ${host}:${port}\nauth: password\npassword: ${JSON.stringify(password)}\ncert: false\n`;
+  const args = [
+    '--config', config,
+    '--auth', 'password',
+    '--bind-addr', `${host.includes(':') ? `[${host}]` : host}:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(trust === 'ask' ? [] : ['--disable-workspace-trust']),
+    '--disable-getting-started-override',
+    '--user-data-dir', path.join(runDir, 'ud'),
+    '--extensions-dir', path.join(runDir, 'exts'),
+    folder,
+  ];
+  return { args, config, configText };
+}
+
+/** Installs a VSIX into an extensions folder with code-server, as `code --install-extension` does. */
+function installVsix({ bin, runDir, vsix, extensionsDir = path.join(runDir, 'exts') }) {
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  const r = spawnSync(bin, ['--extensions-dir', extensionsDir, '--user-data-dir', path.join(runDir, 'ud'), '--install-extension', vsix, '--force'], {
+    cwd: runDir,
+    env: isolatedEnv(runDir),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (r.status !== 0) {
+    throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  }
+  return `${r.stdout}${r.stderr}`.trim();
+}
+
+/**
+ * Starts code-server on `folder`. Returns { port, host, pid, log, password, url(folder, payload), open(page, url), stop() }.
+ * `settings` are merged into the user settings; `trust: 'ask'` leaves workspace trust on.
+ */
+async function start({ bin, runDir, folder, settings = {}, port, host = '127.0.0.1', trust = 'off' }) {
   fs.mkdirSync(path.join(runDir, 'ud', 'User'), { recursive: true });
   fs.mkdirSync(path.join(runDir, 'exts'), { recursive: true });
   const userSettings = {
     'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': trust === 'ask',
     'telemetry.telemetryLevel': 'off',
     'workbench.tips.enabled': false,
     'extensions.ignoreRecommendations': true,
@@ -92,22 +139,12 @@ async function start({ bin, runDir, folder, settings = {}, port, host = '127.0.0
   };
   fs.writeFileSync(path.join(runDir, 'ud', 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
   port = port ?? (await freePort());
-  const config = path.join(runDir, 'config.yaml');
-  fs.writeFileSync(config, `bind-addr: ${host}:${port}\nauth: none\ncert: false\n`);
+  const password = randomPassword();
+  const { args, config, configText } = serverArgs({ runDir, folder, host, port, password, trust });
+  fs.rmSync(config, { force: true });
+  fs.writeFileSync(config, configText, { mode: 0o600 });
   const log = path.join(runDir, 'code-server.log');
   const out = fs.openSync(log, 'a');
-  const args = [
-    '--config', config,
-    '--auth', 'none',
-    '--bind-addr', `${host}:${port}`,
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--disable-getting-started-override',
-    '--user-data-dir', path.join(runDir, 'ud'),
-    '--extensions-dir', path.join(runDir, 'exts'),
-    folder,
-  ];
   // detached: its own process group (setsid), stopped as a whole.
   const child = spawn(bin, args, { cwd: runDir, env: isolatedEnv(runDir), detached: true, stdio: ['ignore', out, out] });
   fs.closeSync(out);
@@ -118,7 +155,8 @@ async function start({ bin, runDir, folder, settings = {}, port, host = '127.0.0
   const stop = () => stopGroup(child.pid);
   process.once('exit', stop);
   const deadline = Date.now() + 60_000;
-  while ((await get(`http://${host}:${port}/healthz`)) !== 200) {
+  const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  while ((await get(`http://${authority}/healthz`)) !== 200) {
     if (exited || Date.now() > deadline) {
       stop();
       const tail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-3000) : '';
@@ -126,19 +164,36 @@ async function start({ bin, runDir, folder, settings = {}, port, host = '127.0.0
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  const authority = `${host}:${port}`;
   return {
     port,
     host,
     pid: child.pid,
     log,
-    /** The workbench URL for `folder`, loading the extension at `extensionPath` from source. */
-    url(folderPath, { extensionPath = ROOT, testsPath } = {}) {
-      const payload = [['extensionDevelopmentPath', `vscode-remote://${authority}${extensionPath}`]];
+    password,
+    /** Opens `url` in a Playwright page, logging in with the password when code-server asks. */
+    async open(page, url) {
+      await page.goto(url);
+      const field = page.locator('input[name="password"]');
+      if (new URL(page.url()).pathname.endsWith('/login')) {
+        await field.fill(password);
+        await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login'), { timeout: 30_000 }), field.press('Enter')]);
+      }
+    },
+    /**
+     * The workbench URL for `folder`: with `extensionPath`, the extension in that folder is
+     * loaded as under development (the unpacked VSIX), with `testsPath` the in-host suite
+     * runs; without, the installed extensions run.
+     */
+    url(folderPath, { extensionPath, testsPath } = {}) {
+      const payload = [];
+      if (extensionPath) {
+        payload.push(['extensionDevelopmentPath', `vscode-remote://${authority}${extensionPath}`]);
+      }
       if (testsPath) {
         payload.push(['extensionTestsPath', `vscode-remote://${authority}${testsPath}`]);
       }
-      return `http://${authority}/?folder=${encodeURIComponent(folderPath)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      const query = `folder=${encodeURIComponent(folderPath)}${payload.length ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
+      return `http://${authority}/?${query}`;
     },
     stop,
   };
@@ -170,4 +225,4 @@ function stopGroup(pid) {
   }
 }
 
-module.exports = { ROOT, install, start, stopGroup, freePort, isolatedEnv };
+module.exports = { ROOT, install, start, stopGroup, freePort, isolatedEnv, serverArgs, installVsix, randomPassword };

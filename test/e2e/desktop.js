@@ -1,5 +1,6 @@
 // `npm run test:desktop`: the same in-host suite (out/client/test) in desktop VS Code,
-// through @vscode/test-electron, on a temporary copy of examples/. It downloads VS Code
+// through @vscode/test-electron, on a temporary copy of examples/, with the extension
+// from its VSIX (scripts/package.js), unpacked, as the e2e runner has it. It downloads VS Code
 // 1.100.3 (the version code-server 4.100.3 embeds), so it needs the VS Code update
 // server; where that is unreachable (as on the CI machines), set VSCODE_EXECUTABLE to an
 // installed `code` binary, or rely on `npm test`, which runs the suite in code-server.
@@ -18,6 +19,9 @@ async function main() {
   }
   const run = fs.mkdtempSync(path.join(os.tmpdir(), 'ddr-desktop-'));
   const workspace = path.join(run, 'workspace');
+  const { packageVsix, unpackExtension } = require(path.join(ROOT, 'scripts', 'package.js'));
+  const { file } = await packageVsix({ out: path.join(run, 'ddr.vsix'), log: () => undefined });
+  const extensionPath = unpackExtension(file, path.join(run, 'extension'));
   fs.cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
   fs.mkdirSync(path.join(run, 'user', 'User'), { recursive: true });
   fs.writeFileSync(
@@ -28,7 +32,7 @@ async function main() {
     await runTests({
       version: process.env.VSCODE_VERSION || '1.100.3',
       vscodeExecutablePath: process.env.VSCODE_EXECUTABLE || undefined,
-      extensionDevelopmentPath: ROOT,
+      extensionDevelopmentPath: extensionPath,
       extensionTestsPath: tests,
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--user-data-dir', path.join(run, 'user'), '--extensions-dir', path.join(run, 'exts')],
     });

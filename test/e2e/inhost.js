@@ -1,13 +1,13 @@
 // Runs the in-host suite (out/client/test) inside code-server's extension host, exactly as
 // @vscode/test-electron does with extensionTestsPath: the workbench loads the extension
-// from source, calls the suite's run(), and reports the exit code through
+// from `extensionPath` (the unpacked VSIX), calls the suite's run(), and reports the exit code through
 // window.codeAutomationExit (0: passed).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT } = require('./codeserver');
 
-async function runInHost({ chromium, launchOptions, server, folder, artifacts, log = console.log, timeoutMs = 180_000 }) {
+async function runInHost({ chromium, launchOptions, server, folder, artifacts, extensionPath, log = console.log, timeoutMs = 420_000 }) {
   const tests = path.join(ROOT, 'out', 'client', 'test');
   const browser = await chromium.launch(launchOptions);
   try {
@@ -38,7 +38,7 @@ async function runInHost({ chromium, launchOptions, server, folder, artifacts, l
       }
     });
     fs.writeFileSync(path.join(folder, '.ddr-e2e-screenshot-wanted'), '');
-    await page.goto(server.url(folder, { testsPath: tests }));
+    await server.open(page, server.url(folder, { extensionPath, testsPath: tests }));
     let timer;
     const code = await Promise.race([done, new Promise((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)))]);
     clearTimeout(timer);

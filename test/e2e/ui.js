@@ -7,6 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT } = require('./codeserver');
+const { editorHelpers, T } = require('./editor');
 
 const out = (p) => require(path.join(ROOT, 'out', p));
 const { analyze, fixesFor } = out('server/src/engine/analyze.js');
@@ -19,7 +20,6 @@ const YAML = require('yaml');
 /** The bundled example the test opens: one finding of each timeout rule, all severities. */
 const EXAMPLE = 'timeouts.design.yaml';
 const SNIPPET_FILE = 'snippet-typed.design.yaml';
-const T = 30_000;
 
 function findingsOf(text) {
   const map = new LineMap(text);
@@ -41,7 +41,22 @@ function enumDoc(value) {
   throw new Error(`no enum value ${value} in the schema`);
 }
 
-async function runUi({ chromium, launchOptions, server, folder, artifacts, log = console.log }) {
+/**
+ * The rows of the Design Review view whose text is cut short (an ellipsis): label or
+ * description wider than the room the row gives them. Measured with the pointer away and
+ * the focus in the editor, as a person reads the view while working (a hovered or focused
+ * row also shows its inline actions).
+ */
+async function truncatedRows(page, view) {
+  return view.evaluate((el) =>
+    [...el.querySelectorAll('.monaco-list-row')].map((row) => {
+      const c = row.querySelector('.monaco-icon-label-container');
+      return { row: row.getAttribute('aria-label'), text: c ? c.textContent : '', scrollWidth: c ? c.scrollWidth : 0, clientWidth: c ? c.clientWidth : 0 };
+    }),
+  );
+}
+
+async function runUi({ chromium, launchOptions, server, folder, artifacts, extensionPath, log = console.log }) {
   const examplePath = path.join(folder, EXAMPLE);
   assert.ok(fs.existsSync(examplePath), `examples/${EXAMPLE} is missing: the e2e test opens it`);
   fs.writeFileSync(path.join(folder, SNIPPET_FILE), '');
@@ -58,97 +73,7 @@ async function runUi({ chromium, launchOptions, server, folder, artifacts, log =
     await page.screenshot({ path: file });
     log(`screenshot ${path.basename(file)}`);
   };
-  const editor = page.locator('.part.editor .editor-group-container.active .monaco-editor').first();
-
-  /** Geometry of one line of the active editor: x of every column, token colours, squiggles. */
-  const lineInfo = (line) =>
-    page.evaluate((line) => {
-      const ed = document.querySelector('.part.editor .editor-group-container.active .monaco-editor');
-      if (!ed) {
-        return null;
-      }
-      const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((n) => n.textContent.trim() === String(line));
-      if (!num) {
-        return null;
-      }
-      const top = num.parentElement.style.top;
-      const vl = [...ed.querySelectorAll('.view-lines .view-line')].find((v) => v.style.top === top);
-      if (!vl) {
-        return null;
-      }
-      const xs = [];
-      const walker = document.createTreeWalker(vl, NodeFilter.SHOW_TEXT);
-      let text = '';
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        for (let i = 0; i < n.data.length; i++) {
-          const r = document.createRange();
-          r.setStart(n, i);
-          r.setEnd(n, i + 1);
-          const b = r.getBoundingClientRect();
-          xs.push(b.left);
-          text += n.data[i];
-          if (i === n.data.length - 1) {
-            xs.lastRight = b.right;
-          }
-        }
-      }
-      xs.push(xs.lastRight ?? vl.getBoundingClientRect().left);
-      const y = vl.getBoundingClientRect().top + vl.getBoundingClientRect().height / 2;
-      const tokens = [...vl.querySelectorAll('span > span')].map((s) => ({ text: s.textContent, color: getComputedStyle(s).color }));
-      const squiggles = [...ed.querySelectorAll('.view-overlays > div')]
-        .filter((d) => d.style.top === top)
-        .flatMap((d) => [...d.querySelectorAll('[class*="squiggly-"]')])
-        .map((e) => {
-          const b = e.getBoundingClientRect();
-          return { cls: e.className, left: b.left, right: b.right };
-        });
-      return { text: text.replace(/\u00a0/g, ' '), xs: [...xs], y, tokens, squiggles };
-    }, line);
-
-  const press = async (...keys) => {
-    for (const k of keys) {
-      await page.keyboard.press(k);
-    }
-  };
-  const quickInput = page.locator('.quick-input-widget');
-  // A click inside the editor's visible box (not on .view-lines, which is as tall as the
-  // file: scrolling it into view would scroll the editor's DOM).
-  const focusEditor = async () => {
-    const box = await editor.boundingBox();
-    await page.mouse.click(box.x + box.width * 0.6, box.y + 12);
-  };
-  const goTo = async (line, col = 1) => {
-    await focusEditor();
-    await press('Control+G');
-    await quickInput.locator('input').fill(`:${line}:${col}`);
-    await press('Enter');
-    await quickInput.waitFor({ state: 'hidden' });
-    await page.locator('#status\\.editor\\.selection').getByText(`Ln ${line}, Col ${col}`).waitFor({ timeout: T });
-  };
-  const waitLine = async (line, pred, what) => {
-    const end = Date.now() + T;
-    let info;
-    while (Date.now() < end) {
-      info = await lineInfo(line);
-      if (info && pred(info)) {
-        return info;
-      }
-      await page.waitForTimeout(100);
-    }
-    throw new Error(`line ${line}: ${what}; last seen ${JSON.stringify(info && { text: info.text, squiggles: info.squiggles })}`);
-  };
-  const squiggleAt = (info, f) => {
-    const cls = `squiggly-${f.severity}`;
-    const left = info.xs[f.col - 1];
-    const right = info.xs[f.endLine === f.line ? f.endCol - 1 : info.text.length];
-    return info.squiggles.some((s) => s.cls.includes(cls) && Math.abs(s.left - left) <= 2 && Math.abs(s.right - right) <= 2);
-  };
-  const openFromExplorer = async (name) => {
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-    await row.waitFor({ timeout: T });
-    await row.dblclick();
-    await page.locator('.part.editor .tab.active', { hasText: name }).waitFor({ timeout: T });
-  };
+  const { editor, lineInfo, press, quickInput, focusEditor, goTo, waitLine, squiggleAt, openFromExplorer } = editorHelpers(page);
   const diskText = (name) => fs.readFileSync(path.join(folder, name), 'utf8');
   /** Right-click a row and choose an entry of its context menu with the keyboard. */
   const contextAction = async (row, label) => {
@@ -166,7 +91,7 @@ async function runUi({ chromium, launchOptions, server, folder, artifacts, log =
   };
 
   try {
-    await page.goto(server.url(folder));
+    await server.open(page, server.url(folder, { extensionPath }));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 
     // 1. A bundled example: the language mode and the highlighting.
@@ -306,15 +231,15 @@ async function runUi({ chromium, launchOptions, server, folder, artifacts, log =
     await openFromExplorer(EXAMPLE);
     // The view container's icon in the activity bar (its badge covers the lower right).
     await page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="Design Review"]') }).first().click({ position: { x: 8, y: 8 } });
-    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Review Checklist' }) });
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Design Review' }) });
     await view.waitFor({ timeout: T });
-    // A wider side bar, so that the screenshots show the areas' descriptions in full.
+    // The side bar keeps its default width: what is checked below is what a user first sees.
     const side = await page.locator('.part.sidebar').boundingBox();
-    await page.mouse.move(side.x + side.width + 1, side.y + side.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(side.x + side.width + 260, side.y + side.height / 2, { steps: 5 });
-    await page.mouse.up();
     await page.mouse.move(side.x + side.width + 600, side.y + side.height - 40);
+    // The view's title is "Design Review", whole (it read "DESIGN REVIEW: REVIEW CH…").
+    const title = page.locator('.part.sidebar .composite.title .title-label h2');
+    await title.filter({ hasText: /^Design Review$/i }).waitFor({ timeout: T });
+    assert.ok(await title.evaluate((h) => h.scrollWidth <= h.clientWidth), 'the side bar title is cut short');
     const now = diskText(EXAMPLE);
     const states = YAML.parse(now).review?.checklist ?? {};
     const byArea = (text) => {
@@ -374,6 +299,26 @@ async function runUi({ chromium, launchOptions, server, folder, artifacts, log =
     await page.locator('#status\\.editor\\.selection').getByText(`Ln ${tmo003.endLine}, Col ${tmo003.endCol} (${selected} selected)`).waitFor({ timeout: T });
     await waitLine(tmo003.line, (i) => i.text.includes('on_timeout: retry'), 'the revealed line');
     await shot('checklist-finding-revealed');
+
+    // Readable at the default side bar width: every row shown (the designs, the active
+    // design's areas, the findings of its Timeouts area) has its text whole; the state is
+    // an icon, counts only where non-zero (the full text is the tooltip).
+    await page.mouse.move(side.x + side.width + 600, side.y + side.height - 40);
+    const rows = await truncatedRows(page, view);
+    log(`side bar ${Math.round(side.width)} px wide (the default); ${rows.length} checklist rows`);
+    fs.writeFileSync(path.join(artifacts, 'checklist-rows.json'), JSON.stringify({ sideBarWidth: side.width, rows }, null, 2));
+    assert.ok(rows.length >= 1 + 7 + 1, `too few rows to judge: ${JSON.stringify(rows)}`);
+    const cut = rows.filter((r) => r.scrollWidth > r.clientWidth + 1);
+    assert.deepEqual(cut.map((r) => `${r.text} (${r.scrollWidth} > ${r.clientWidth} px)`), [], 'checklist rows cut short at the default side bar width');
+    /** What a row shows: its label and its description. */
+    const shown = async (row) => [(await row.locator('.label-name').textContent()).trim(), ((await row.locator('.label-description').count()) ? await row.locator('.label-description').textContent() : '').trim()];
+    const nonZero = (c) => [['error', 'errors'], ['warning', 'warnings'], ['info', 'info']].filter(([k]) => c[k]).map(([k, many]) => `${c[k]} ${c[k] === 1 ? k : many}`).join(', ');
+    assert.deepEqual(await shown(areaRow('timeouts')), ['Timeouts', nonZero(counts.timeouts)]);
+    const quiet = AREAS.slice(0, 7).find((a) => Object.values(counts[a]).every((n) => n === 0));
+    if (quiet) {
+      assert.deepEqual(await shown(areaRow(quiet)), [AREA_TITLES[quiet], ''], 'an area without findings shows no counts');
+    }
+    await shot('checklist-readable-default-width');
 
     // "Mark done" on an area with errors asks first; cancelling changes nothing.
     const beforeDone = diskText(EXAMPLE);

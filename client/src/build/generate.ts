@@ -33,6 +33,7 @@ export function severitySetting(): Record<string, unknown> {
   return {
     type: 'object',
     default: {},
+    scope: 'resource',
     markdownDescription:
       'Severity of each rule, by rule id: `error`, `warning`, `info` or `off` (the rule does not run). Rules not listed keep their default severity. For example `{"RTY011": "off", "TMO001": "error"}`.\n\nRules: ' +
       RULES.map((r) => `\`${r.id}\` ${r.name}`).join(', ') +

@@ -21,12 +21,15 @@ export function docsPath(ruleId: string): string {
 
 const DOCS_URIS = new Map<string, string>();
 
-/** The rule's doc page in the installed package (docs/rules/<ID>.md, written by `npm run gen`). */
+/**
+ * The rule's doc page: in the installed package (docs/rules/<ID>.md, written by `npm run
+ * gen`) when it is there, else the published page (the VSIX leaves docs/ out).
+ */
 export function docsUri(ruleId: string): string {
   // Every diagnostic carries it, on every keystroke: built once per rule.
   let uri = DOCS_URIS.get(ruleId);
   if (uri === undefined) {
-    uri = pathToFileURL(docsPath(ruleId)).toString();
+    uri = docsTarget(ruleId).uri;
     DOCS_URIS.set(ruleId, uri);
   }
   return uri;
@@ -34,7 +37,7 @@ export function docsUri(ruleId: string): string {
 
 /** The doc page to open: the local file when it exists, else the published page. */
 export function docsTarget(ruleId: string): { uri: string; external: boolean } {
-  return fs.existsSync(docsPath(ruleId)) ? { uri: docsUri(ruleId), external: false } : { uri: docsUrl({ id: ruleId }), external: true };
+  return fs.existsSync(docsPath(ruleId)) ? { uri: pathToFileURL(docsPath(ruleId)).toString(), external: false } : { uri: docsUrl({ id: ruleId }), external: true };
 }
 
 export function lineMapOf(a: Analysis): LineMap {

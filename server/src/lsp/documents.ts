@@ -14,7 +14,7 @@ import { logAnalyses, testAnalyzeOptions } from './testHooks';
 import { checklistOf, ChecklistSummary } from '../engine/checklist';
 import { Settings } from '../engine/rule';
 import { lineMapOf, toDiagnostics, toLspRange } from './diagnostics';
-import { sameSettings, SettingsStore } from './settings';
+import { sameSettings, ServerSettings, SettingsStore } from './settings';
 
 type Log = { error(m: string): void; info(m: string): void };
 
@@ -93,6 +93,21 @@ interface ClosedState {
   ticket: number;
 }
 
+/** What asks for an open document's analysis: opened (or settings changed), edited, saved. */
+type Reason = 'open' | 'change' | 'save';
+
+/**
+ * Whether a reason to analyse counts under `ddr.run`: onType analyses on changes, onSave
+ * on saves; both when a document is opened or settings change. A document not published
+ * yet is analysed whatever the reason (its first change may arrive before its first run).
+ */
+function wanted(st: OpenState, reason: Reason, settings: ServerSettings): boolean {
+  if (st.publishedVersion === undefined || reason === 'open') {
+    return true;
+  }
+  return reason === 'change' ? settings.run === 'onType' : settings.run === 'onSave';
+}
+
 export class Documents {
   readonly docs = new TextDocuments(TextDocument);
   private readonly open = new Map<string, OpenState>();
@@ -112,7 +127,8 @@ export class Documents {
     private readonly log: Log,
   ) {
     this.docs.onDidOpen((e) => this.guard(() => this.schedule(e.document.uri)));
-    this.docs.onDidChangeContent((e) => this.guard(() => this.schedule(e.document.uri)));
+    this.docs.onDidChangeContent((e) => this.guard(() => this.schedule(e.document.uri, 'change')));
+    this.docs.onDidSave((e) => this.guard(() => this.schedule(e.document.uri, 'save')));
     this.docs.onDidClose((e) => this.guard(() => this.closedDocument(e.document.uri)));
   }
 
@@ -132,12 +148,16 @@ export class Documents {
    * analysis itself — and a pause in typing is answered at once. Requests (hover,
    * completion) are served between two analyses.
    */
-  schedule(uri: string): void {
+  schedule(uri: string, reason: Reason = 'open'): void {
     const doc = this.docs.get(uri);
     if (!doc) {
       return;
     }
     const st = this.stateOf(uri);
+    const known = this.settings.ready(uri);
+    if (known && !wanted(st, reason, known)) {
+      return; // ddr.run: not for this reason (and no ticket taken: a pending run stays)
+    }
     const ticket = ++st.ticket;
     if (st.timer) {
       clearImmediate(st.timer);
@@ -154,14 +174,14 @@ export class Documents {
       st.timer = setImmediate(() => {
         st.timer = undefined;
         const guess = this.settings.ready(uri) ? undefined : this.settings.likely();
-        if (guess) {
+        if (guess && wanted(st, reason, guess)) {
           // The client has not said yet which settings this document has (its first
           // analysis): analyse with the likeliest while it answers (workspace/configuration
           // is a round trip, a few ms in VS Code). Published only if the answer is the same.
           this.guard(() => this.analyseAhead(uri, ticket, guess));
         }
         asked.then(
-          (settings) => this.guard(() => this.runScheduled(uri, ticket, guess && sameSettings(settings, guess) ? guess : settings)),
+          (settings) => this.guard(() => wanted(st, reason, settings) && this.runScheduled(uri, ticket, guess && sameSettings(settings, guess) ? guess : settings)),
           () => undefined,
         );
       });
@@ -169,10 +189,10 @@ export class Documents {
   }
 
   /** The analysis of the current version under `settings`, kept as the latest but not published (see schedule). */
-  private analyseAhead(uri: string, ticket: number, settings: Settings): void {
+  private analyseAhead(uri: string, ticket: number, settings: ServerSettings): void {
     const st = this.open.get(uri);
     const doc = this.docs.get(uri);
-    if (st && doc && ticket === st.ticket && !(st.latest && st.latest.version === doc.version && st.latest.settings === settings)) {
+    if (settings.enable && st && doc && ticket === st.ticket && !(st.latest && st.latest.version === doc.version && st.latest.settings === settings)) {
       this.analyseOpen(uri, st, doc, settings);
     }
   }
@@ -195,13 +215,21 @@ export class Documents {
     return latest;
   }
 
-  private runScheduled(uri: string, ticket: number, settings: Settings): void {
+  private runScheduled(uri: string, ticket: number, settings: ServerSettings): void {
     const st = this.open.get(uri);
     const doc = this.docs.get(uri);
     if (!st || !doc || ticket !== st.ticket) {
       return; // closed, or a newer change has its own run
     }
     const version = doc.version;
+    if (!settings.enable) {
+      // ddr.enable off: nothing to show, and nothing kept to answer requests from.
+      st.latest = undefined;
+      this.publish(uri, version, []);
+      st.publishedVersion = version;
+      this.checklistChanged();
+      return;
+    }
     let latest = st.latest;
     if (!latest || latest.version !== version || latest.settings !== settings) {
       latest = this.analyseOpen(uri, st, doc, settings);
@@ -229,6 +257,9 @@ export class Documents {
     if (!doc) {
       return undefined;
     }
+    if (!this.settings.known(uri).enable) {
+      return undefined; // ddr.enable off: no hovers, completion, actions or checklist entry
+    }
     const st = this.stateOf(uri);
     if (st.latest && st.latest.version === doc.version) {
       // The current text. When settings changed since, the scheduled run re-analyses;
@@ -250,7 +281,7 @@ export class Documents {
       return undefined;
     }
     const settings = await this.settings.get(this.scopeOf(uri));
-    return { analysis: runAnalysis(text, settings, this.log), version: null };
+    return settings.enable ? { analysis: runAnalysis(text, settings, this.log), version: null } : undefined;
   }
 
   isOpen(uri: string): boolean {
@@ -289,9 +320,9 @@ export class Documents {
         if (!st || st.ticket !== ticket || this.isOpen(uri)) {
           return;
         }
-        const a = runAnalysis(text, settings, this.log);
-        st.summary = this.summaryOf(uri, a);
-        this.publish(uri, undefined, toDiagnostics(a, uri, null));
+        const a = settings.enable ? runAnalysis(text, settings, this.log) : undefined;
+        st.summary = a ? this.summaryOf(uri, a) : { uri, areas: [] };
+        this.publish(uri, undefined, a ? toDiagnostics(a, uri, null) : []);
         this.checklistChanged();
       }),
     );

@@ -11,6 +11,21 @@ import type { Severity } from '../engine/types';
 
 export const SECTION = 'ddr';
 
+/** When an open design is analysed (`ddr.run`): on every change, or when opened and saved. */
+export type RunMode = 'onType' | 'onSave';
+
+/**
+ * The engine's settings and what the server itself does with a design: `ddr.enable` (off:
+ * no diagnostics, no features, no checklist entry) and `ddr.run`. The two extra fields
+ * ride along to the engine, which ignores them.
+ */
+export interface ServerSettings extends Settings {
+  enable: boolean;
+  run: RunMode;
+}
+
+export const defaultServerSettings: ServerSettings = { ...defaultSettings, enable: true, run: 'onType' };
+
 /** Whether two settings are the same, whether or not they are the same object. */
 export function sameSettings(a: Settings, b: Settings): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
@@ -96,6 +111,30 @@ export function toEngineSettings(section: unknown, log: Log = () => undefined): 
   });
 }
 
+/** The server's settings for a `ddr` section as a client sends it: the engine's, `enable` and `run`. */
+export function toServerSettings(section: unknown, log: Log = () => undefined): ServerSettings {
+  const engine = toEngineSettings(section, log);
+  if (!section || typeof section !== 'object') {
+    return { ...engine, enable: true, run: 'onType' };
+  }
+  const raw = section as Record<string, unknown>;
+  const enableRaw = pick(raw, ['enable']);
+  let enable = true;
+  if (typeof enableRaw === 'boolean') {
+    enable = enableRaw;
+  } else if (enableRaw !== undefined && enableRaw !== null) {
+    log(`ddr.enable: \`${String(enableRaw)}\` is not true or false; ignored`);
+  }
+  const runRaw = pick(raw, ['run']);
+  let run: RunMode = 'onType';
+  if (runRaw === 'onType' || runRaw === 'onSave') {
+    run = runRaw;
+  } else if (runRaw !== undefined && runRaw !== null) {
+    log(`ddr.run: \`${String(runRaw)}\` is not onType or onSave; ignored`);
+  }
+  return { ...engine, enable, run };
+}
+
 /**
  * Settings per scope (a document or a workspace folder), pulled with workspace/configuration
  * when the client supports it and cached until the next didChangeConfiguration; otherwise
@@ -104,11 +143,11 @@ export function toEngineSettings(section: unknown, log: Log = () => undefined): 
 export class SettingsStore {
   /** Bumped on every change: an analysis made under an older generation is stale. */
   generation = 0;
-  private readonly cache = new Map<string, Promise<Settings>>();
-  private readonly resolvedCache = new Map<string, Settings>();
-  private pushed: Settings = defaultSettings;
+  private readonly cache = new Map<string, Promise<ServerSettings>>();
+  private readonly resolvedCache = new Map<string, ServerSettings>();
+  private pushed: ServerSettings = defaultServerSettings;
   /** The settings the client answered last, for any scope: the likeliest for a scope not asked yet. */
-  private lastResolved?: Settings;
+  private lastResolved?: ServerSettings;
 
   /** True when the client answers workspace/configuration; set from `initialize`. */
   pull = false;
@@ -118,7 +157,7 @@ export class SettingsStore {
     private readonly log: Log,
   ) {}
 
-  get(scopeUri: string): Promise<Settings> {
+  get(scopeUri: string): Promise<ServerSettings> {
     if (!this.pull) {
       return Promise.resolve(this.pushed);
     }
@@ -128,10 +167,10 @@ export class SettingsStore {
       p = this.connection.workspace
         .getConfiguration({ scopeUri, section: SECTION })
         .then(
-          (section: unknown) => toEngineSettings(section, this.log),
+          (section: unknown) => toServerSettings(section, this.log),
           (e: unknown) => {
             this.log(`workspace/configuration failed (${String((e as Error)?.message ?? e)}); using the defaults`);
-            return defaultSettings;
+            return defaultServerSettings;
           },
         )
         .then((s) => {
@@ -147,12 +186,12 @@ export class SettingsStore {
   }
 
   /** The last settings known for a scope, without waiting (defaults before the first answer). */
-  known(scopeUri: string): Settings {
-    return this.ready(scopeUri) ?? defaultSettings;
+  known(scopeUri: string): ServerSettings {
+    return this.ready(scopeUri) ?? defaultServerSettings;
   }
 
   /** The settings of a scope when they are known now: the client answered for it (or pushes them). */
-  ready(scopeUri: string): Settings | undefined {
+  ready(scopeUri: string): ServerSettings | undefined {
     return this.pull ? this.resolvedCache.get(scopeUri) : this.pushed;
   }
 
@@ -162,12 +201,12 @@ export class SettingsStore {
    * none). A guess to start an analysis with while the client answers, never a result
    * published as is.
    */
-  likely(): Settings | undefined {
+  likely(): ServerSettings | undefined {
     if (!this.pull) {
       return this.pushed;
     }
     // After a change of settings, the defaults are no better a guess than the old settings.
-    return this.lastResolved ?? (this.generation === 0 ? defaultSettings : undefined);
+    return this.lastResolved ?? (this.generation === 0 ? defaultServerSettings : undefined);
   }
 
   forget(scopeUri: string): void {
@@ -182,7 +221,7 @@ export class SettingsStore {
     this.lastResolved = undefined;
     if (!this.pull) {
       const section = pushedSettings && typeof pushedSettings === 'object' ? (pushedSettings as Record<string, unknown>)[SECTION] : undefined;
-      this.pushed = toEngineSettings(section, this.log);
+      this.pushed = toServerSettings(section, this.log);
     }
   }
 }
