@@ -204,7 +204,11 @@ const REGEXES: Record<string, Array<[RegExp, Check]>> = {
     [/^\d{1,10}$/, []],
   ],
   'lsp/server.ts': [[/^\d+$/, []]],
-  'lsp/workspace.ts': [[/\.design\.ya?ml$/, [a('', '.design.yam'), a('', '.design')]]],
+  'lsp/workspace.ts': [
+    [/\.design\.ya?ml$/, [a('', '.design.yam'), a('', '.design')]],
+    [/[\\/]/, []],
+    [/^(?:\.|%2e){1,2}$/i, [a('', '.', 'x'), a('', '%2e', 'x'), a('', '%2E.')]],
+  ],
 };
 
 /** Every `RegExp(...)` of server/src, by file and the text of its call. */
