@@ -18,6 +18,7 @@ import {
 } from './arbitraries';
 import { checkAnalysis, checkFixes, checkIncrementalStep, checkLimits, timeBoundMs } from './checks';
 import { strict as assert } from 'node:assert';
+import { CHAR_RUN_PROPERTIES } from './charRuns';
 
 export interface PropertyDef {
   name: string;
@@ -130,6 +131,7 @@ export const PROPERTIES: PropertyDef[] = [
       return scaledText(fragment, 4 * n);
     },
   },
+  ...CHAR_RUN_PROPERTIES,
 ];
 
 export interface RunOptions {

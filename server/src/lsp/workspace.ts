@@ -22,6 +22,11 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'out', 'dist', '.cache', '.ru
 /** Bounds on what a scan reads, so that a huge folder (a home directory) stays cheap. */
 const MAX_FILES = 5000;
 const MAX_ENTRIES = 50_000;
+/**
+ * What one read may take whatever limits.maxFileSize says (a workspace's settings are the
+ * workspace's to choose): V8's longest string is ~512 M characters.
+ */
+const MAX_READ_BYTES = 256 * 1024 * 1024;
 
 /**
  * The absolute path a `file:` URI names, or undefined. `.` and `..` segments are resolved
@@ -133,7 +138,7 @@ export class Workspace {
       return undefined;
     }
     const maxChars = await this.documents.maxFileSizeOf(uri);
-    const r = await readRegularFile(real, 3 * maxChars);
+    const r = await readRegularFile(real, Math.min(3 * maxChars, MAX_READ_BYTES));
     if ('problem' in r) {
       if (r.problem) {
         this.log.info(`not read: ${p}: ${r.problem === 'too large' ? `over 3 bytes per character of the ${maxChars}-character limit (setting limits.maxFileSize)` : r.problem}`);
