@@ -18,6 +18,7 @@ import {
 } from './arbitraries';
 import { checkAnalysis, checkFixes, checkIncrementalStep, checkLimits, timeBoundMs } from './checks';
 import { strict as assert } from 'node:assert';
+import { CHAR_RUN_PROPERTIES } from './charRuns';
 
 export interface PropertyDef {
   name: string;
@@ -131,6 +132,7 @@ export const PROPERTIES: PropertyDef[] = [
     },
   },
   (require('./hostileCache') as typeof import('./hostileCache')).HOSTILE_CACHE_PROPERTY, // eslint-disable-line @typescript-eslint/no-require-imports -- hostile cache files (issue 15)
+  ...CHAR_RUN_PROPERTIES,
 ];
 
 export interface RunOptions {

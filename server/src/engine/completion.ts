@@ -7,6 +7,7 @@ import { enumValueMarkdown, keyMarkdown, operationSummary } from './hover';
 import { str } from './model';
 import { RULES } from './registry';
 import { CHECKLIST_STATE_VALUES, describeType, KeySpec, keySpec, ObjectKind, RETRY_SYMBOLS, SCHEMA, ValueType } from './schema';
+import { blankQuoted } from './text';
 import { AREA_TITLES, AREAS, Range } from './types';
 
 export type CompletionKind =
@@ -48,7 +49,10 @@ interface Shape {
   blank: boolean;
 }
 
-const KEY_RE = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[\]},:-][^:#]*?|-[^\s:#][^:#]*?)[ \t]*:(?=[ \t]|$)/;
+// A plain key ends at its last character that is not a space or tab: a lazy `[^:#]*?`
+// before `[ \t]*:` tried every split of a run of spaces (quadratic,
+// test/regex-linear.test.ts).
+const KEY_RE = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[\]},:-](?:[^:#]*[^ \t:#])?|-[^\s:#](?:[^:#]*[^ \t:#])?)[ \t]*:(?=[ \t]|$)/;
 
 function shape(line: string): Shape {
   let p = 0;
@@ -323,7 +327,7 @@ export function completeAt(a: Analysis, offset: number): Completion[] {
     const range = wordRange(text, offset, lineStart, lineEnd, /[A-Za-z0-9]/);
     return ruleCompletions(range);
   }
-  if (/(^|\s)#/.test(stripQuoted(before))) {
+  if (/(^|\s)#/.test(blankQuoted(before))) {
     return [];
   }
   const s = shape(before);
@@ -412,7 +416,9 @@ export function completeAt(a: Analysis, offset: number): Completion[] {
   if (trimmed.startsWith('{') && spec.type.t === 'object') {
     const inner = trimmed.slice(1);
     const seg = inner.slice(inner.lastIndexOf(',') + 1);
-    const kv = /^\s*([A-Za-z0-9_-]+)\s*:\s*([^,]*)$/.exec(seg);
+    // `[^,]*` takes the spaces after the colon too: `\s*([^,]*)$` split a run of them
+    // every way before a comma (quadratic).
+    const kv = /^\s*([A-Za-z0-9_-]+)\s*:[^,]*$/.exec(seg);
     const range = wordRange(text, offset, valueStart, lineEnd, /[A-Za-z0-9_.%-]/);
     if (kv) {
       const inner2 = keySpec(spec.type.kind, kv[1]);
@@ -429,10 +435,6 @@ export function completeAt(a: Analysis, offset: number): Completion[] {
   const quoted = /^["']/.test(trimmed);
   const range = wordRange(text, offset, valueStart + (quoted ? valueText.indexOf(trimmed[0]) + 1 : 0), lineEnd);
   return valueCompletions(a, key, spec.type, range, new Set()).map((c) => (lead ? { ...c, insertText: lead + c.insertText } : c));
-}
-
-function stripQuoted(line: string): string {
-  return line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, (m) => ' '.repeat(m.length));
 }
 
 function keyInsertText(spec: KeySpec): { text: string; multiline: boolean } {

@@ -83,3 +83,43 @@ export function quoteList(xs: readonly unknown[]): string {
 export function named(noun: string, name: string | undefined): string {
   return name !== undefined ? `${noun} \`${name}\`` : `unnamed ${noun}`;
 }
+
+const DOUBLE_QUOTED = /"(?:[^"\\]|\\.)*"/y;
+const SINGLE_QUOTED = /'(?:[^']|'')*'/y;
+
+/**
+ * `line` with its quoted strings (`"…"` with backslash escapes, `'…'` with `''`) blanked
+ * out, so that a `#` inside them is not taken for a comment. The same matches, left to
+ * right, as `line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, …)`, in linear time: that
+ * regex, on a run of `\"`, tried again from every quote a scan to the end of the line that
+ * had already failed (quadratic). A `"` that finds no closing quote means no later `"`
+ * will (every later one is escaped in its scan), and a `'` that finds none means no later
+ * `'` exists: each kind is given up after its first failure.
+ */
+export function blankQuoted(line: string): string {
+  let out = '';
+  let from = 0;
+  let doubles = true;
+  let singles = true;
+  for (let i = 0; i < line.length && (doubles || singles); i++) {
+    const c = line[i];
+    const re = c === '"' && doubles ? DOUBLE_QUOTED : c === "'" && singles ? SINGLE_QUOTED : undefined;
+    if (!re) {
+      continue;
+    }
+    re.lastIndex = i;
+    const m = re.exec(line);
+    if (!m) {
+      if (re === DOUBLE_QUOTED) {
+        doubles = false;
+      } else {
+        singles = false;
+      }
+      continue;
+    }
+    out += line.slice(from, i) + ' '.repeat(m[0].length);
+    from = i + m[0].length;
+    i = from - 1;
+  }
+  return out + line.slice(from);
+}

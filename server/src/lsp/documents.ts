@@ -12,7 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, Analysis, AnalyzeOptions, IncrementalAnalyzer } from '../engine/analyze';
 import { logAnalyses, testAnalyzeOptions } from './testHooks';
 import { checklistOf, ChecklistSummary } from '../engine/checklist';
-import { Settings } from '../engine/rule';
+import { defaultSettings, Settings } from '../engine/rule';
 import { lineMapOf, toDiagnostics, toLspRange } from './diagnostics';
 import { sameSettings, ServerSettings, SettingsStore } from './settings';
 
@@ -117,6 +117,7 @@ export class Documents {
   scopeOf: (uri: string) => string = (uri) => uri;
   /** Whether a closed file still belongs to the workspace's designs. */
   isWorkspaceDesign: (uri: string) => boolean = () => false;
+  /** A workspace design's text on disk (workspace.ts: only regular files in the folders, bounded), or undefined. */
   readFile: (uri: string) => Promise<string | undefined> = async () => undefined;
   /** Called after each analysis is published (server.ts: the idle collector's clock). */
   onWork: () => void = () => undefined;
@@ -282,6 +283,14 @@ export class Documents {
     }
     const settings = await this.settings.get(this.scopeOf(uri));
     return settings.enable ? { analysis: runAnalysis(text, settings, this.log), version: null } : undefined;
+  }
+
+  /** limits.maxFileSize of a closed file's folder, in characters: what readFile may read (3 bytes per character). */
+  maxFileSizeOf(uri: string): Promise<number> {
+    return this.settings.get(this.scopeOf(uri)).then(
+      (s) => s.limits.maxFileSize,
+      () => defaultSettings.limits.maxFileSize,
+    );
   }
 
   isOpen(uri: string): boolean {

@@ -362,7 +362,9 @@ interface CutState {
   sawKey: boolean;
 }
 
-const KEY_LINE = /^(?:"[^"\n]*"|'[^'\n]*'|[^\s#\-?:\[\]{},&*!|>'"%@`][^\n:#]*?)[ ]*:(?:[ ]|$|\r)/;
+// A plain key's `[^\n:#]*` takes the spaces before the colon too: `[^\n:#]*?[ ]*:` tried
+// every split of a run of spaces (quadratic, test/regex-linear.test.ts).
+const KEY_LINE = /^(?:"[^"\n]*"[ ]*|'[^'\n]*'[ ]*|[^\s#\-?:\[\]{},&*!|>'"%@`][^\n:#]*):(?:[ ]|$|\r)/;
 
 /**
  * Cuts the text at top-level keys and at the items of top-level block lists, from line

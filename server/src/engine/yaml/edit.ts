@@ -5,6 +5,7 @@
 import { isMap, isPair, isScalar, isSeq, Scalar, stringify, YAMLMap, YAMLSeq } from 'yaml';
 import type { Element, Field, Item } from '../model';
 import type { TextEdit } from '../types';
+import { blankQuoted } from '../text';
 
 export type Value = string | number | boolean | Value[] | { [key: string]: Value };
 
@@ -388,7 +389,7 @@ export class Editor {
 
   private commentStart(lineStart: number, lineEnd: number): number | undefined {
     const line = this.text.slice(lineStart, lineEnd);
-    const m = /(^|\s)#/.exec(stripQuoted(line));
+    const m = /(^|\s)#/.exec(blankQuoted(line));
     if (!m) {
       return undefined;
     }
@@ -403,11 +404,6 @@ export class Editor {
     const at = this.commentStart(lineStart, lineEnd);
     return at === undefined ? undefined : this.text.slice(at, lineEnd).trim();
   }
-}
-
-/** Blanks out quoted strings so that a `#` inside them is not taken for a comment. */
-function stripQuoted(line: string): string {
-  return line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, (m) => ' '.repeat(m.length));
 }
 
 function lastRealPair(m: YAMLMap): { key: unknown; value: unknown } | undefined {

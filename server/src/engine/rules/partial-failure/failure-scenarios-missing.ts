@@ -56,7 +56,7 @@ export const failureScenariosMissing = defineRule({
     const edit = e.insertKeyAfter(wf, keysBefore('workflow', 'failure_scenarios'), 'failure_scenarios', [{ when: WHEN, recovery: RECOVERY }]);
     // In a block mapping, a block list reads better than the one-line flow form the Editor
     // renders: `failure_scenarios:` and, under it, `- when:` and `recovery:` lines.
-    const m = new RegExp(`^(\\r?\\n)( *)failure_scenarios: \\[`).exec(edit.newText);
+    const m = /^(\r?\n)( *)failure_scenarios: \[/.exec(edit.newText);
     if (m) {
       const [, eol, indent] = m;
       edit.newText =
