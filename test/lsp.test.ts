@@ -208,14 +208,14 @@ describe('hover', () => {
   test('a finding: the rule, why it matters, how to fix it, the link; not the message again, nor the quote', async () => {
     const h = await hover('backoff: fixed', 10);
     // VS Code shows the diagnostic's message above the hover: it is not repeated, and
-    // nothing below needs scrolling at the default hover size (≈ 500 × 250 px): 9 lines.
+    // nothing below needs scrolling at the default hover size (≈ 500 × 250 px), even under a
+    // message with related information (every rule's example measured in test/e2e/ui.js).
     assert.equal(
       md(h),
       [
-        '**RTY006 fixed-backoff**',
-        '**Why it matters:** A fixed interval is "predictable but may overwhelm recovering service": while the target recovers, every caller keeps retrying at the same rate, and the load it cannot yet carry keeps it down.',
-        "**How to fix it:** Replaces `fixed` with `exponential-jitter`, the recommended default with randomness added, keeping the value's quotes: a safe fix.",
-        `[RTY006 documentation](${docs('RTY006')})`,
+        `**RTY006 fixed-backoff** · [RTY006 documentation](${docs('RTY006')})`,
+        '**Why it matters:** A fixed interval is "predictable but may overwhelm recovering service": while the target recovers, every caller keeps retrying at the same rate …\\\n' +
+          "**How to fix it:** Replaces `fixed` with `exponential-jitter`, the recommended default with randomness added, keeping the value's quotes …",
       ].join('\n\n'),
     );
     assert.deepEqual(h!.range, range(54, 23, 54, 28));
@@ -228,10 +228,9 @@ describe('hover', () => {
     assert.equal(
       md(h),
       [
-        '**CNS007 consistency-undeclared**',
-        '**Why it matters:** The knowledge contract asks to "Document which data is eventually consistent and which is strongly consistent": readers of undeclared data cannot tell whether the answer they get is the latest write or a stale copy …',
-        '**How to fix it:** Adds `consistency: strong` as the one safe fix when the category or a cited requirement demands strong consistency …',
-        `[CNS007 documentation](${docs('CNS007')})`,
+        `**CNS007 consistency-undeclared** · [CNS007 documentation](${docs('CNS007')})`,
+        '**Why it matters:** The knowledge contract asks to "Document which data is eventually consistent and which is strongly consistent" …\\\n' +
+          '**How to fix it:** Adds `consistency: strong` as the one safe fix when the category or a cited requirement demands strong consistency …',
       ].join('\n\n'),
     );
     await c.close(uri);
