@@ -50,7 +50,12 @@ const GENERIC_RUNS: Attack[] = UNITS.flatMap((run) => ENDS.map((suffix) => ({ ru
 /** Every regex literal of server/src, by file, with the inputs its structure suggests. */
 const REGEXES: Record<string, Array<[RegExp, Check]>> = {
   'cli/args.ts': [[/^=/, []]],
-  'cli/cache.ts': [[/[\\/]$/, []]],
+  'cli/cache.ts': [
+    [/[\\/]$/, []],
+    [/^\s*\{\s*"ddrCache"\s*:/, [a('', ' '), a('{', ' '), a('{"ddrCache"', ' ')]],
+    [/^\d+:\d+:\d+:\d+$/, [a('', '1'), a('1:', '1'), a('1:1:1:', '1', 'x')]],
+    [/^cannot use .*? as the cache: /, [a('cannot use ', 'a'), a('cannot use ', ' as the cache'), a('cannot use ', ' as the cache:', '\n')]],
+  ],
   'cli/diff.ts': [[/[^\n]*\n|[^\n]+$/g, [a('', 'a'), a('', 'a\n')]]],
   'cli/files.ts': [
     [/\.design\.ya?ml$/, [a('', '.design.yam'), a('', '.design'), a('', 'a.design.yaml', 'x')]],
@@ -83,6 +88,24 @@ const REGEXES: Record<string, Array<[RegExp, Check]>> = {
   'cli/ruleDocs.ts': [
     [/\/blob\/.*$/, [a('', '/blob/'), a('/blob/', 'a', '\n')]],
     [/\n?$/, []],
+    [/(`[^`]*`)/, [a('`', 'a'), a('', '`a'), a('', 'a`')]],
+    [/\[([^\]]+)\]\(([^)\s]+)\)/g, { exempt: 'ruleDocs.ts renders the rule pages of the registry (ddr explain), our own text, never a design: a run of `[`, `**` or `(*` that never closes would be quadratic' }],
+    [/\*\*([^*]+)\*\*/g, { exempt: 'ruleDocs.ts renders the rule pages of the registry (ddr explain), our own text, never a design: a run of `[`, `**` or `(*` that never closes would be quadratic' }],
+    [/(^|[\s(])\*([^*\s][^*]*)\*(?=$|[\s.,;:)])/g, { exempt: 'ruleDocs.ts renders the rule pages of the registry (ddr explain), our own text, never a design: a run of `[`, `**` or `(*` that never closes would be quadratic' }],
+    [/\\([\\`*_{}[\]()#+\-.!"])/g, []],
+    [/\u001b\[[0-9;]*m/g, [a('\u001b[', '1'), a('', '\u001b[1')]],
+    [/\s+/, []],
+    [/\n$/, []],
+    [/^[-+](?![-+]{2} )/, []],
+  ],
+  'cli/format/escape.ts': [
+    [/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, []],
+    [/[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, []],
+    [/[\\`*_{}[\]()#+\-.!|~"'=:@&<>$^]|www\./gi, [a('', 'ww'), a('', 'www.')]],
+    [/`+/g, [a('', '`'), a('', '`a')]],
+    [/[&<>"']/g, []],
+    [/[\\"]/g, []],
+    [/[#"&<>`]/g, []],
   ],
   'engine/checklist.ts': [
     [/^accepted-risk\s+([a-z-]+)\s*:\s*(.*)$/, [a('accepted-risk ', 'a'), a('accepted-risk a', ' ', 'x'), a('accepted-risk a:', ' ', '\n'), a('accepted-risk', ' ')]],
@@ -91,6 +114,12 @@ const REGEXES: Record<string, Array<[RegExp, Check]>> = {
     [/^[ \t]*/, []],
     [/^-[ \t]+/, [a('-', ' ')]],
     [/^[ \t]*#/, []],
+  ],
+  'engine/hover.ts': [
+    [/[.!?]/, []],
+    [/["”)\]]/, []],
+    [/^ +["“`A-Z]/, [a('', ' '), a('', ' ', 'a')]],
+    [/[;:,]/, []],
   ],
   'engine/completion.ts': [
     [
