@@ -29,7 +29,7 @@ end
 for _, d in ipairs(vim.diagnostic.get(0)) do
   out:write(string.format('diagnostic %d:%d %s %s %s\n', d.lnum + 1, d.col + 1, tostring(d.code), d.source or '', d.message))
 end
--- A hover on the channel's name: the finding's explanation, then the channel's facts.
+-- A hover on the channel's name: the finding's rule, with the link to its page.
 local params = { textDocument = { uri = vim.uri_from_bufnr(0) }, position = { line = 138, character = 12 } }
 local res = vim.lsp.buf_request_sync(0, 'textDocument/hover', params, 10000)
 for _, r in pairs(res or {}) do
@@ -45,5 +45,5 @@ PATH="$tmp/bin:$PATH" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XD
   timeout 60 nvim --headless orders.design.yaml -c "luafile $tmp/check.lua" > "$tmp/out.txt" 2> "$tmp/err.txt" || true
 cat "$tmp/out.txt"
 grep -q '^diagnostic 139:11 DLV001 ddr channel `order-events` does not declare its delivery guarantee' "$tmp/out.txt" || { echo "--- stderr"; cat "$tmp/err.txt"; exit 1; }
-grep -q '^hover \*\*DLV001 delivery-undeclared\*\* · error' "$tmp/out.txt" || { echo "no hover"; cat "$tmp/err.txt"; exit 1; }
+grep -q '^hover \*\*DLV001 delivery-undeclared\*\* · \[DLV001 documentation\](' "$tmp/out.txt" || { echo "no hover"; cat "$tmp/err.txt"; exit 1; }
 echo "neovim $(nvim --version | head -1 | cut -d' ' -f2): the snippet shows the server's diagnostics and hovers"
