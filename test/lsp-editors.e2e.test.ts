@@ -21,7 +21,7 @@ test('Neovim 0.7: the plain start_client snippet shows the server’s diagnostic
   const r = run('neovim.sh');
   assert.equal(r.status, 0, r.out);
   assert.match(r.out, /^diagnostic 139:11 DLV001 ddr channel `order-events` does not declare its delivery guarantee/m);
-  assert.match(r.out, /^hover \*\*DLV001 delivery-undeclared\*\* · error$/m);
+  assert.match(r.out, /^hover \*\*DLV001 delivery-undeclared\*\* · \[DLV001 documentation\]\(file:\/\/\/.*\/docs\/rules\/DLV001\.md\)$/m);
 });
 
 test('Emacs with eglot: the snippet shows the server’s diagnostic through Flymake', () => {
