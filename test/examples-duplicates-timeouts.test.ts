@@ -110,7 +110,7 @@ test('TMO005 reads its thresholds from the settings', () => {
 
 test('fixes: which are offered, and which `--fix` applies', () => {
   const a = analyze(read('timeouts.design.yaml'));
-  const offered = a.findings.map((f) => `${f.ruleId}: ${fixesFor(a, f).map((x) => `${x.title}${x.safe ? ' (safe)' : ''}`).join(' / ') || 'none'}`);
+  const offered = a.findings.map((f) => `${f.ruleId}: ${fixesFor(a, f).map((x) => `${x.title}${x.applicability === 'safe' ? ' (safe)' : ''}`).join(' / ') || 'none'}`);
   assert.deepEqual(offered, [
     "TMO006: Lower the call's timeout to `2s`",
     // The PSP is idempotent: retrying after a timeout is the other right answer.
@@ -135,7 +135,7 @@ test('fixes: which are offered, and which `--fix` applies', () => {
   assert.equal(dupFixed.text, d.text.replace('{key: body:order_line_id}', '{key: body:order_line_id, retention: 24h}'));
   // DUP001's fix is offered, but is the author's choice: `--fix` leaves it.
   assert.deepEqual(
-    fixesFor(d, d.findings[0]).map((x) => [x.title, x.safe, x.preferred]),
+    fixesFor(d, d.findings[0]).map((x) => [x.title, x.applicability, x.preferred]),
     [['Add `idempotency: {key: header:Idempotency-Key, retention: 24h}`', false, true]],
   );
 });

@@ -91,6 +91,7 @@ test('a rule that throws (analyze extraRules): on random designs the other rules
       }
     },
     fix: undefined,
+    fixApplicability: undefined,
   };
   for (const d of fc.sample(fc.oneof(designArb('valid'), designArb('nearly')), { seed: SEED, numRuns: 80 })) {
     const plain = analyze(d.text);

@@ -116,6 +116,7 @@ test('a rule that throws is logged with its id; the other rules still report', (
     name: 'always-throws',
     area: 'structure',
     severity: 'error',
+    waivable: true,
     contract: { quote: 'x', section: 'x' },
     docs: { summary: 'x', why: 'x', example: { bad: '', good: '' }, fix: 'x' },
     on: 'channel',

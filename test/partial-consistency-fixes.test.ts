@@ -11,7 +11,7 @@ function offers(text: string, ruleId: string): string[][] {
   assert.deepEqual(a.ruleErrors, []);
   const found = a.findings.filter((f) => f.ruleId === ruleId);
   assert.ok(found.length > 0, `${ruleId} does not fire`);
-  return found.map((f) => fixesFor(a, f).map((x) => x.title + (x.preferred ? ' [preferred]' : '') + (x.safe ? ' [safe]' : '')));
+  return found.map((f) => fixesFor(a, f).map((x) => x.title + (x.preferred ? ' [preferred]' : '') + (x.applicability === 'safe' ? ' [safe]' : '')));
 }
 
 const doc = (body: string) => `design: shop\ndsl: 1\n${body}`;

@@ -13,7 +13,7 @@ export type FixKind = 'auto' | 'choice' | '—';
 
 /** The fix `ddr lint --fix` would pick among a finding's verified fixes (as fixAll does). */
 export function autoFix(fixes: Fix[]): Fix | undefined {
-  const safe = fixes.filter((x) => x.safe !== false);
+  const safe = fixes.filter((x) => x.applicability === 'safe');
   return safe.length === 1 ? safe[0] : safe.find((x) => x.preferred);
 }
 

@@ -5,10 +5,11 @@ import { buildDesign, Design, Element, emptyDesign, ModelCache } from './model';
 import { ChunkCache } from './yaml/chunks';
 import { buildIndex, Index } from './designIndex';
 import { RULES, RULES_BY_ID } from './registry';
-import { defaultSettings, Rule, RuleContext, Settings } from './rule';
-import { applyEdits, Finding, Fix, Range, Severity } from './types';
+import { applicabilityOf, defaultSettings, Rule, RuleContext, Settings } from './rule';
+import { Applicability, applyEdits, Finding, Fix, FixProposal, Range, Severity } from './types';
 import { Editor } from './yaml/edit';
 import { collectWaivers, Waivers } from './waivers';
+import { moreFindingsFinding, notAnalysedFinding } from './rules/structure/yaml-syntax';
 
 export interface RuleError {
   ruleId: string;
@@ -59,15 +60,7 @@ function tooLarge(text: string, settings: Settings): Analysis {
     parsed,
     design,
     index: buildIndex(design),
-    findings: [
-      {
-        ruleId: 'DSN001',
-        severity: severityOf(RULES_BY_ID.get('DSN001')!, settings) as Severity,
-        range: [0, 0],
-        message: `not analysed: the file is ${have}, over the ${limit} limit (setting limits.maxFileSize)`,
-        path: '',
-      },
-    ],
+    findings: [notAnalysedFinding(`the file is ${have}, over the ${limit} limit (setting limits.maxFileSize)`, settings)],
     waived: [],
     ruleErrors: [],
     settings,
@@ -202,8 +195,8 @@ function analyzeText(
   const ids = options.extraRules ? new Set([...RULE_IDS, ...options.extraRules.map((r) => r.id)]) : RULE_IDS;
   runRules(rules, ids, text, design, index, settings, raw, ruleErrors, ruleCache);
   const tainted = taintedRanges(parsed);
-  const kept = tainted.length ? raw.filter((f) => f.ruleId === 'DSN001' || !tainted.overlaps(f.range)) : raw;
-  const waivers = collectWaivers(design, ids);
+  const kept = tainted.length ? raw.filter((f) => RULES_BY_ID.get(f.ruleId)?.reportsInsideSyntaxErrors || !tainted.overlaps(f.range)) : raw;
+  const waivers = collectWaivers(design, (id) => (RULES_BY_ID.get(id) ?? options.extraRules?.find((r) => r.id === id))?.waivable !== false);
   const findings: Finding[] = [];
   const waived: Analysis['waived'] = [];
   for (const f of kept) {
@@ -219,13 +212,7 @@ function analyzeText(
   if (findings.length > max) {
     const rest = findings.length - max;
     findings.length = max;
-    findings.push({
-      ruleId: 'DSN001',
-      severity: 'info',
-      range: [0, 0],
-      message: `${rest} more findings are not shown (setting limits.maxFindings is ${max})`,
-      path: '',
-    });
+    findings.push(moreFindingsFinding(rest, max));
   }
   return { text, parsed, design, index, findings, waived, ruleErrors, settings };
 }
@@ -371,7 +358,7 @@ function runRules(
     }
   };
   for (const a of designRules) {
-    if (design.root || a.rule.id === 'DSN001' || a.rule.id === 'DSN003') {
+    if (design.root || a.rule.runsOnUnreadDesign) {
       run(a, design.root ?? placeholderRoot(text));
     }
   }
@@ -529,7 +516,7 @@ function placeholderRoot(text: string): Element {
 
 /**
  * The innermost collection item around each YAML error: what the parser recovered there is
- * a guess, so no rule but DSN001 reports inside it (rules.md, "How rules read imperfect input").
+ * a guess, so no rule but the one that reports the error (`reportsInsideSyntaxErrors`) reports inside it (rules.md, "How rules read imperfect input").
  * One walk for all errors (sorted by offset), so that thousands of errors in a wide mapping
  * cost no more than the walk (a walk per error took 10 s for 20,000 duplicate keys).
  */
@@ -684,12 +671,12 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
   if (!rule?.fix) {
     return [];
   }
-  let proposals: Fix[] | undefined;
+  const fixCtx = { text: analysis.text, design: analysis.design, index: analysis.index, edit: new Editor(analysis.text), settings: analysis.settings };
+  let proposals: FixProposal[] | undefined;
+  let applicability: Applicability;
   try {
-    proposals = rule.fix(
-      { text: analysis.text, design: analysis.design, index: analysis.index, edit: new Editor(analysis.text), settings: analysis.settings },
-      finding,
-    );
+    proposals = rule.fix(fixCtx, finding);
+    applicability = proposals?.length ? applicabilityOf(rule, fixCtx, finding) : 'suggestion';
   } catch {
     return [];
   }
@@ -697,9 +684,13 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
     return [];
   }
   const before = commentTexts(analysis.parsed);
-  const beforeDsn = new Set(analysis.findings.filter((f) => f.ruleId.startsWith('DSN')).map((f) => `${f.ruleId}:${f.message}`));
+  const isStructure = (f: Finding) => RULES_BY_ID.get(f.ruleId)?.area === 'structure';
+  const beforeStructure = new Set(analysis.findings.filter(isStructure).map((f) => `${f.ruleId}:${f.message}`));
   const out: Fix[] = [];
-  for (const fix of proposals) {
+  // The recommended choice first: a suggestion is never preferred, so editors and the
+  // fixture runner take the first.
+  for (const proposal of [...proposals].sort((x, y) => Number(!!y.preferred) - Number(!!x.preferred))) {
+    const fix = asFix(proposal, applicability);
     let after: string;
     try {
       after = applyEdits(analysis.text, fix.edits);
@@ -715,7 +706,7 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
       // The finding is gone…
       !again.findings.some((f) => f.ruleId === finding.ruleId && f.path === finding.path && f.message === finding.message) &&
       // …and no structure finding came.
-      !again.findings.some((f) => f.ruleId.startsWith('DSN') && !beforeDsn.has(`${f.ruleId}:${f.message}`));
+      !again.findings.some((f) => isStructure(f) && !beforeStructure.has(`${f.ruleId}:${f.message}`));
     // An incremental analysis, where the analysis came from one: the same result, faster.
     const verify = (analysis as { verify?: Verify }).verify;
     if (verify ? verify(after, accept) : accept(analyze(after, analysis.settings))) {
@@ -725,6 +716,17 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
   return out;
 }
 
+/** What a suggestion's title adds: it names a decision, which only the author can make. */
+export const SUGGESTION_TITLE_SUFFIX = ' (changes the design)';
+
+/** A rule's proposal as the surfaces see it: a suggestion is never preferred, and its title says it decides. */
+function asFix(p: FixProposal, applicability: Applicability): Fix {
+  if (applicability === 'safe') {
+    return { title: p.title, edits: p.edits, ...(p.preferred ? { preferred: true } : {}), applicability };
+  }
+  return { title: p.title + SUGGESTION_TITLE_SUFFIX, edits: p.edits, applicability };
+}
+
 export interface FixAllResult {
   text: string;
   applied: Array<{ ruleId: string; title: string }>;
@@ -732,7 +734,7 @@ export interface FixAllResult {
 }
 
 /**
- * Applies every safe fix, one at a time, re-analysing between them (as ESLint does), so
+ * Applies every safe fix (never a suggestion), one at a time, re-analysing between them (as ESLint does), so
  * that fixes that touch neighbouring text never overlap. Stops when nothing changes.
  */
 export function fixAll(text: string, settings?: Partial<Settings> | null, maxPasses = 1000): FixAllResult {
@@ -763,7 +765,7 @@ export function* fixAllSteps(text: string, settings?: Partial<Settings> | null, 
       if (!f.fixable || declined.has(findingKey(f) + f.message)) {
         continue;
       }
-      const fixes = fixesFor(analysis, f).filter((x) => x.safe !== false);
+      const fixes = fixesFor(analysis, f).filter((x) => x.applicability === 'safe');
       yield;
       const chosen = fixes.length === 1 ? fixes[0] : fixes.find((x) => x.preferred);
       if (!chosen) {

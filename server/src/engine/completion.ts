@@ -8,6 +8,7 @@ import { str } from './model';
 import { RULES } from './registry';
 import { CHECKLIST_STATE_VALUES, describeType, KeySpec, keySpec, ObjectKind, RETRY_SYMBOLS, SCHEMA, ValueType } from './schema';
 import { AREA_TITLES, AREAS, Range } from './types';
+import { inWaiverRuleList } from './waiverComment';
 
 export type CompletionKind =
   | 'key'
@@ -318,8 +319,7 @@ export function completeAt(a: Analysis, offset: number): Completion[] {
   const above = lineAbove(text, lineStart);
 
   // A `review-ignore` comment: rule ids.
-  const ignore = /#\s*review-ignore\s+(?:[A-Za-z]+\d+\s*,\s*)*([A-Za-z]*\d*)$/.exec(before);
-  if (ignore) {
+  if (inWaiverRuleList(before)) {
     const range = wordRange(text, offset, lineStart, lineEnd, /[A-Za-z0-9]/);
     return ruleCompletions(range);
   }

@@ -2,7 +2,7 @@
 // diagnostics, hovers, quick fixes, docs, the checklist and the CLI all read that one list.
 import type { Design, Element } from './model';
 import type { Index } from './designIndex';
-import type { Area, Finding, Fix, Range, Related, Severity } from './types';
+import type { Applicability, Area, Finding, FixProposal, Range, Related, Severity } from './types';
 import type { Editor } from './yaml/edit';
 
 export interface Settings {
@@ -71,7 +71,16 @@ export interface RuleDocs {
 /** Which elements a rule visits: one kind, every element (`any`), or the design once. */
 export type RuleTarget = Element['kind'] | 'any';
 
-export interface Rule {
+/**
+ * Diagnostic tags, by the engine's names (the language server maps them to LSP's):
+ * `unnecessary` marks text that has no effect, which editors show faded.
+ */
+export type FindingTag = 'unnecessary';
+
+/** A fix's applicability, fixed for the rule or decided per finding (rules.md's "safe if …"). */
+export type FixApplicability = Applicability | ((ctx: FixContext, finding: Finding) => Applicability);
+
+interface RuleFacts {
   id: string;
   name: string;
   area: Area;
@@ -82,17 +91,57 @@ export interface Rule {
    */
   contract: { quote: string; section: string };
   docs: RuleDocs;
+  /**
+   * Whether a `review.waivers` entry or a `# review-ignore` comment can waive its findings.
+   * A waiver of a rule that is not waivable waives nothing, and no editor offers one.
+   */
+  waivable: boolean;
+  /** Diagnostic tags of every finding of the rule. None when absent. */
+  tags?: readonly FindingTag[];
+  /**
+   * Runs (as a design rule) even when the text is no design: unreadable, or not a mapping
+   * at the top. Every other rule needs a design to read.
+   */
+  runsOnUnreadDesign?: boolean;
+  /**
+   * Reports inside the list item around a YAML error, where other rules' findings are
+   * dropped (what the parser recovered there is a guess): the rule that reports the error.
+   */
+  reportsInsideSyntaxErrors?: boolean;
   on: RuleTarget;
   check(el: Element, ctx: RuleContext): void;
+}
+
+interface WithFix {
   /**
    * Quick fixes for one finding: minimal text edits. Return [] or undefined to decline
    * (never lose a comment). Fixes are re-checked by the engine before they are offered.
    */
-  fix?(ctx: FixContext, finding: Finding): Fix[] | undefined;
+  fix(ctx: FixContext, finding: Finding): FixProposal[] | undefined;
+  /**
+   * Required with `fix`, never defaulted (rules.md, "Fix classes"): `safe` fixes keep the
+   * design's meaning and are applied by `ddr lint --fix` and "Fix all"; `suggestion`s
+   * change a decision and are only offered in the editor. A function decides per finding
+   * (a "safe if …" condition), evaluated on the design before the fix.
+   */
+  fixApplicability: FixApplicability;
 }
+
+interface WithoutFix {
+  fix?: undefined;
+  fixApplicability?: undefined;
+}
+
+export type Rule = RuleFacts & (WithFix | WithoutFix);
 
 export function defineRule(rule: Rule): Rule {
   return rule;
+}
+
+/** The applicability of a rule's fixes for one finding. */
+export function applicabilityOf(rule: Rule, ctx: FixContext, finding: Finding): Applicability {
+  const a = rule.fixApplicability;
+  return typeof a === 'function' ? a(ctx, finding) : a ?? 'suggestion';
 }
 
 /** The knowledge contract every rule quotes, and how a page or a hover credits a quote. */

@@ -55,17 +55,31 @@ export interface TextEdit {
   newText: string;
 }
 
-export interface Fix {
+/**
+ * Whether a fix keeps the design's meaning (rules.md, "Fix classes"):
+ * - `safe`: the same attempts, caps, contracts and decisions. `ddr lint --fix`, the source
+ *   action "Fix all" and fix-on-save apply only these.
+ * - `suggestion`: changes a decision or asserts a fact the author must confirm. Offered
+ *   only as an editor code action, never preferred, never applied in bulk; its title says
+ *   so.
+ */
+export type Applicability = 'safe' | 'suggestion';
+
+/** What a rule's `fix` proposes: the engine adds the applicability its rule declares. */
+export interface FixProposal {
   /** Imperative, like Ruff's fix_title: "Add `outbox: true`". */
   title: string;
   edits: TextEdit[];
-  /** The one right answer: editors may apply it with a single keystroke. */
-  preferred?: boolean;
   /**
-   * Safe fixes are applied by `ddr lint --fix` and "fix all"; unsafe ones (a choice
-   * between several answers, or a change of meaning) only on request.
+   * The recommended choice among a finding's fixes: listed first, and, for a safe fix,
+   * the one editors may apply with a single keystroke (never for a suggestion).
    */
-  safe?: boolean;
+  preferred?: boolean;
+}
+
+/** A verified fix, as the surfaces see it. */
+export interface Fix extends FixProposal {
+  applicability: Applicability;
 }
 
 export interface Position {

@@ -1,6 +1,9 @@
 // Waivers: `review.waivers` entries and `# review-ignore RULE: reason` comments (dsl.md).
-// A waiver without a reason waives nothing (DSN007 reports it).
+// A waiver without a reason waives nothing (the rule waiver-without-reason reports it);
+// neither does a waiver of a rule that is not `waivable`.
 import { Design, Element, str } from './model';
+import type { Rule } from './rule';
+import { mayBeWaiverComment, parseWaiverComment } from './waiverComment';
 import type { Finding, Range } from './types';
 import { lineOf, ParsedYaml } from './yaml/parse';
 
@@ -13,34 +16,22 @@ export interface IgnoreComment {
   targetLine: number;
 }
 
-const IGNORE = /^#\s*review-ignore\b/;
-
-/** Parses the `review-ignore` comments of a document. */
+/** Parses the `review-ignore` comments of a document (their syntax: waiverComment.ts). */
 export function ignoreComments(parsed: ParsedYaml): IgnoreComment[] {
   const out: IgnoreComment[] = [];
   const text = parsed.text;
   const nextContent = nextContentLines(parsed);
   for (const c of parsed.comments) {
     // `c.text` is the comment without `#`, trimmed: a cheap test before slicing the text.
-    if (!c.text.startsWith('review-ignore')) {
+    if (!mayBeWaiverComment(c.text)) {
       continue;
     }
-    const raw = text.slice(c.start, c.end);
-    const m = IGNORE.exec(raw);
-    if (!m) {
+    const parsedComment = parseWaiverComment(text.slice(c.start, c.end));
+    if (!parsedComment) {
       continue;
     }
-    const rest = raw.slice(m[0].length);
-    const colon = rest.indexOf(':');
-    const idsPart = colon >= 0 ? rest.slice(0, colon) : rest;
-    const reason = colon >= 0 ? rest.slice(colon + 1).trim() : '';
-    const rules: IgnoreComment['rules'] = [];
-    const idRe = /[A-Za-z]+\d+/g;
-    let im: RegExpExecArray | null;
-    while ((im = idRe.exec(idsPart))) {
-      const start = c.start + m[0].length + im.index;
-      rules.push({ id: im[0].toUpperCase(), range: [start, start + im[0].length] });
-    }
+    const { reason } = parsedComment;
+    const rules: IgnoreComment['rules'] = parsedComment.rules.map((r) => ({ id: r.id, range: [c.start + r.start, c.start + r.end] }));
     out.push({ rules, reason, range: [c.start, c.end], targetLine: c.ownLine ? nextContent(c.line) : c.line });
   }
   return out;
@@ -143,7 +134,8 @@ function coverage(el: Element): Range {
   return el.range;
 }
 
-export function collectWaivers(design: Design, _ruleIds: ReadonlySet<string>): Waivers {
+/** `waivable(ruleId)`: whether a waiver of the rule waives anything (`Rule.waivable`). */
+export function collectWaivers(design: Design, waivable: (ruleId: string) => boolean): Waivers {
   const entries: Array<{ rule: string; range?: Range; reason: string; at: Range }> = [];
   for (const w of design.waivers) {
     const rule = str(w, 'rule');
@@ -174,8 +166,9 @@ export function collectWaivers(design: Design, _ruleIds: ReadonlySet<string>): W
   }
   return {
     match(f, parsed) {
-      // Findings about waivers themselves are never waived.
-      if (f.ruleId === 'DSN007') {
+      // Findings of a rule that is not waivable (a syntax error, a waiver without a
+      // reason) stay whatever a waiver says.
+      if (!waivable(f.ruleId)) {
         return undefined;
       }
       for (const e of entriesByRule.get(f.ruleId) ?? []) {

@@ -17,6 +17,8 @@ import {
 } from 'vscode-languageserver/node';
 import { Analysis, fixAll, fixAllSteps, fixesFor } from '../engine/analyze';
 import { LineMap } from '../engine/positions';
+import { RULES_BY_ID } from '../engine/registry';
+import { formatWaiverComment } from '../engine/waiverComment';
 import type { Finding, Fix, TextEdit } from '../engine/types';
 import { DiagnosticData, lineMapOf, SOURCE, toLspRange } from './diagnostics';
 import { analysedFully, Documents } from './documents';
@@ -31,9 +33,6 @@ export const COMMANDS = {
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.ddr`;
 export const FIX_ALL_TITLE = 'Fix all auto-fixable findings';
-
-/** Rules whose findings a comment cannot usefully waive. */
-const NOT_WAIVABLE = new Set(['DSN001', 'DSN007']);
 
 export interface ClientFeatures {
   documentChanges: boolean;
@@ -111,7 +110,7 @@ export function waiverEdit(text: string, map: LineMap, f: Finding): { edit: Text
   const start = map.lineStarts[line];
   const indent = /^[ \t]*/.exec(text.slice(start, start + 200))![0];
   const eol = /\r\n/.test(text.slice(0, 10_000)) ? '\r\n' : '\n';
-  const comment = `# review-ignore ${f.ruleId}: `;
+  const comment = formatWaiverComment([f.ruleId]);
   return { edit: { range: [start, start], newText: indent + comment + eol }, cursor: { line, character: indent.length + comment.length } };
 }
 
@@ -141,7 +140,7 @@ export function onCodeAction(documents: Documents, params: CodeActionParams, fea
           edit: workspaceEdit(uri, version, toLspEdits(map, fix.edits), features.documentChanges),
         });
       }
-      if (!NOT_WAIVABLE.has(f.ruleId)) {
+      if (RULES_BY_ID.get(f.ruleId)?.waivable) {
         const w = waiverEdit(a.text, map, f);
         actions.push({
           title: `Waive ${f.ruleId} here with a reason`,

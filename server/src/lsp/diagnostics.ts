@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag, Range as LspRange } from 'vscode-languageserver/node';
 import type { Analysis } from '../engine/analyze';
 import { LineMap } from '../engine/positions';
-import { docsUrl } from '../engine/rule';
+import { RULES_BY_ID } from '../engine/registry';
+import { docsUrl, FindingTag } from '../engine/rule';
 import type { Finding, Range, Severity } from '../engine/types';
 
 /** The package root: out/server/src/lsp → four levels up. */
@@ -51,8 +52,8 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   info: DiagnosticSeverity.Information,
 };
 
-/** Rules whose finding marks text that has no effect: editors show it faded. */
-const UNNECESSARY = new Set(['DSN002', 'DSN007']);
+/** The engine's finding tags as LSP's (`Rule.tags`): `unnecessary` text editors show faded. */
+const TAGS: Record<FindingTag, DiagnosticTag> = { unnecessary: DiagnosticTag.Unnecessary };
 
 export interface DiagnosticData {
   ruleId: string;
@@ -76,8 +77,9 @@ export function toDiagnostic(f: Finding, uri: string, map: LineMap, version: num
   if (f.related?.length) {
     d.relatedInformation = f.related.map((r) => ({ location: { uri, range: toLspRange(map, r.range) }, message: r.message }));
   }
-  if (UNNECESSARY.has(f.ruleId)) {
-    d.tags = [DiagnosticTag.Unnecessary];
+  const tags = RULES_BY_ID.get(f.ruleId)?.tags;
+  if (tags?.length) {
+    d.tags = tags.map((t) => TAGS[t]);
   }
   return d;
 }

@@ -13,6 +13,7 @@ import { analyze, Analysis, AnalyzeOptions, IncrementalAnalyzer } from '../engin
 import { logAnalyses, testAnalyzeOptions } from './testHooks';
 import { checklistOf, ChecklistSummary } from '../engine/checklist';
 import { Settings } from '../engine/rule';
+import { notAnalysedFinding } from '../engine/rules/structure/yaml-syntax';
 import { lineMapOf, toDiagnostics, toLspRange } from './diagnostics';
 import { sameSettings, SettingsStore } from './settings';
 
@@ -42,15 +43,7 @@ export function runAnalysis(text: string, settings: Settings, log: Log, options:
       ...empty,
       text,
       design: { ...empty.design, root: undefined, all: [] },
-      findings: [
-        {
-          ruleId: 'DSN001',
-          severity: 'error',
-          range: [0, 0],
-          message: `not analysed: the analysis failed (${err?.message ?? String(e)}); the server log has the details`,
-          path: '',
-        },
-      ],
+      findings: [notAnalysedFinding(`the analysis failed (${err?.message ?? String(e)}); the server log has the details`)],
       waived: [],
       ruleErrors: [],
     };

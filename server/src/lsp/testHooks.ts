@@ -16,6 +16,7 @@ const throwingRule: Rule = defineRule({
   name: 'test-throwing-rule',
   area: 'structure',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'test only', section: 'test only' },
   docs: { summary: 'Throws, to test that one failing rule leaves the others reporting.', why: 'test only', example: { bad: '', good: '' }, fix: 'none' },
   on: 'design',

@@ -3,7 +3,7 @@ import { defineRule } from '../../rule';
 import { keysBefore } from '../../schema';
 import { named } from '../../text';
 import { str } from '../../model';
-import type { Fix } from '../../types';
+import type { FixProposal } from '../../types';
 import { strongRequired } from './eventual-where-strong-required';
 import { EVENTUAL_CATEGORIES } from './strong-where-eventual-suffices';
 
@@ -12,6 +12,7 @@ export const consistencyUndeclared = defineRule({
   name: 'consistency-undeclared',
   area: 'consistency',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Document which data is eventually consistent and which is strongly consistent', section: 'Eventual Consistency › Design implications' },
   docs: {
     summary: 'Data that does not declare whether it is strongly or eventually consistent.',
@@ -34,15 +35,16 @@ export const consistencyUndeclared = defineRule({
         named('data', el.name) + (category !== undefined ? ` (category \`${category}\`)` : '') + ' does not declare its consistency: strong or eventual',
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.data, finding);
     if (!el) {
       return undefined;
     }
-    const strong: Fix = { title: 'Declare `consistency: strong`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'consistency'), 'consistency', 'strong')], safe: false };
-    const eventual: Fix = { title: 'Declare `consistency: eventual`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'consistency'), 'consistency', 'eventual')], safe: false };
+    const strong: FixProposal = { title: 'Declare `consistency: strong`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'consistency'), 'consistency', 'strong')] };
+    const eventual: FixProposal = { title: 'Declare `consistency: eventual`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'consistency'), 'consistency', 'eventual')] };
     if (strongRequired(ctx.index, el)) {
-      return [{ ...strong, preferred: true, safe: true }];
+      return [{ ...strong, preferred: true }];
     }
     const category = str(el, 'category');
     const eventualFirst =

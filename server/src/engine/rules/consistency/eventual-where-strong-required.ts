@@ -43,6 +43,7 @@ export const eventualWhereStrongRequired = defineRule({
   name: 'eventual-where-strong-required',
   area: 'consistency',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'When NOT to use', section: 'Eventual Consistency' },
   docs: {
     summary: 'Data declared `consistency: eventual` although it is a financial balance, an inventory count, authorization data, or cites a requirement with `consistency: strong`.',
@@ -68,12 +69,13 @@ export const eventualWhereStrongRequired = defineRule({
       related: why.related,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.data, finding);
     const f = field(el, 'consistency');
     if (!el || !f) {
       return undefined;
     }
-    return [{ title: 'Use `consistency: strong`', edits: [ctx.edit.replaceScalar(f, 'strong')], preferred: true, safe: true }];
+    return [{ title: 'Use `consistency: strong`', edits: [ctx.edit.replaceScalar(f, 'strong')], preferred: true }];
   },
 });

@@ -10,6 +10,7 @@ export const eventualWithoutConvergence = defineRule({
   name: 'eventual-without-convergence',
   area: 'consistency',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Define convergence guarantees (time-bound, version-bound)', section: 'Eventual Consistency › Design implications' },
   docs: {
     summary: 'Eventually consistent data that does not say how its replicas converge.',
@@ -31,6 +32,7 @@ export const eventualWithoutConvergence = defineRule({
       data: { timeBound: durationMs(el, 'staleness_bound') !== undefined ? str(el, 'staleness_bound') : undefined },
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.data, finding);
     if (!el) {
@@ -42,9 +44,8 @@ export const eventualWithoutConvergence = defineRule({
         title: 'Add `convergence: time-bound`' + (typeof bound === 'string' ? ` (within the ${bound} staleness bound)` : ''),
         edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'convergence'), 'convergence', 'time-bound')],
         preferred: true,
-        safe: typeof bound === 'string',
       },
-      { title: 'Add `convergence: version-bound`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'convergence'), 'convergence', 'version-bound')], safe: false },
+      { title: 'Add `convergence: version-bound`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'convergence'), 'convergence', 'version-bound')] },
     ];
   },
 });

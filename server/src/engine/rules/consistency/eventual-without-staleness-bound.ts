@@ -11,6 +11,7 @@ export const eventualWithoutStalenessBound = defineRule({
   name: 'eventual-without-staleness-bound',
   area: 'consistency',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Define acceptable staleness bounds per data type', section: 'Eventual Consistency › Design implications' },
   docs: {
     summary: 'Eventually consistent data with no `staleness_bound`.',
@@ -35,6 +36,7 @@ export const eventualWithoutStalenessBound = defineRule({
       data: req ? { bound: req.text, requirement: req.requirement.name } : undefined,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.data, finding);
     if (!el) {
@@ -42,8 +44,8 @@ export const eventualWithoutStalenessBound = defineRule({
     }
     const bound = finding.data?.bound;
     if (typeof bound === 'string') {
-      return [{ title: `Add \`staleness_bound: ${bound}\` (requirement ${String(finding.data?.requirement)})`, edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'staleness_bound'), 'staleness_bound', bound)], preferred: true, safe: true }];
+      return [{ title: `Add \`staleness_bound: ${bound}\` (requirement ${String(finding.data?.requirement)})`, edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'staleness_bound'), 'staleness_bound', bound)], preferred: true }];
     }
-    return [{ title: 'Add `staleness_bound: 5s`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'staleness_bound'), 'staleness_bound', '5s')], preferred: true, safe: false }];
+    return [{ title: 'Add `staleness_bound: 5s`', edits: [ctx.edit.insertKeyAfter(el, keysBefore('data', 'staleness_bound'), 'staleness_bound', '5s')], preferred: true }];
   },
 });

@@ -8,6 +8,7 @@ export const staleReadsUnhandled = defineRule({
   name: 'stale-reads-unhandled',
   area: 'consistency',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Define how consumers detect and handle stale data', section: 'Eventual Consistency › Design implications' },
   docs: {
     summary: 'Eventually consistent data that does not say how readers detect and handle stale data.',

@@ -21,6 +21,7 @@ export const stalenessExceedsRequirement = defineRule({
   name: 'staleness-exceeds-requirement',
   area: 'consistency',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Reads may return stale data for a bounded period', section: 'Eventual Consistency' },
   docs: {
     summary: "A data element's `staleness_bound` is longer than the `max_staleness` of a requirement it cites.",
@@ -49,6 +50,7 @@ export const stalenessExceedsRequirement = defineRule({
       data: { bound: req.text },
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.data, finding);
     const f = field(el, 'staleness_bound');
@@ -56,6 +58,6 @@ export const stalenessExceedsRequirement = defineRule({
     if (!el || !f || typeof bound !== 'string') {
       return undefined;
     }
-    return [{ title: `Set \`staleness_bound: ${bound}\``, edits: [ctx.edit.replaceScalar(f, bound)], preferred: true, safe: true }];
+    return [{ title: `Set \`staleness_bound: ${bound}\``, edits: [ctx.edit.replaceScalar(f, bound)], preferred: true }];
   },
 });

@@ -16,6 +16,7 @@ export const strongWhereEventualSuffices = defineRule({
   name: 'strong-where-eventual-suffices',
   area: 'consistency',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Using strong consistency when eventual consistency would suffice', section: 'Anti-Patterns' },
   docs: {
     summary: 'A cache, read replica, catalog or analytics store declared `consistency: strong` while no requirement it cites asks for strong consistency.',
@@ -45,12 +46,13 @@ export const strongWhereEventualSuffices = defineRule({
       related: [{ range: field(el, 'category')!.range, message: `category \`${category}\`: eventual consistency usually suffices` }],
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.data, finding);
     const f = field(el, 'consistency');
     if (!el || !f) {
       return undefined;
     }
-    return [{ title: 'Use `consistency: eventual`', edits: [ctx.edit.replaceScalar(f, 'eventual')], preferred: true, safe: false }];
+    return [{ title: 'Use `consistency: eventual`', edits: [ctx.edit.replaceScalar(f, 'eventual')], preferred: true }];
   },
 });

@@ -8,6 +8,7 @@ export const atMostOnceLosesRequiredData = defineRule({
   name: 'at-most-once-loses-required-data',
   area: 'delivery',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Use when: loss is acceptable, retries are not, throughput is priority', section: 'Delivery Guarantees › At-Most-Once' },
   docs: {
     summary: '`delivery: at-most-once` on a channel that cites a requirement with `loss: unacceptable`.',
@@ -40,12 +41,13 @@ export const atMostOnceLosesRequiredData = defineRule({
       })),
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     const f = el?.fields.get('delivery');
     if (!el || !f || f.range[0] !== finding.range[0] || pairShared(ctx.design, el, 'delivery')) {
       return undefined;
     }
-    return [{ title: 'Use `at-least-once` delivery', edits: [ctx.edit.replaceScalar(f, 'at-least-once')], preferred: true, safe: true }];
+    return [{ title: 'Use `at-least-once` delivery', edits: [ctx.edit.replaceScalar(f, 'at-least-once')], preferred: true }];
   },
 });

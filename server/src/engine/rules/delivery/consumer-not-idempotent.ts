@@ -67,6 +67,7 @@ export const consumerNotIdempotent = defineRule({
   name: 'consumer-not-idempotent',
   area: 'delivery',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Use when: loss is unacceptable, consumers are idempotent or can deduplicate', section: 'Delivery Guarantees › At-Least-Once' },
   docs: {
     summary:
@@ -103,6 +104,7 @@ export const consumerNotIdempotent = defineRule({
       related,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.consumers, finding);
     if (!el) {
@@ -113,7 +115,6 @@ export const consumerNotIdempotent = defineRule({
         title: `Add \`deduplication: {key: ${DEDUPLICATION.key}, window: ${DEDUPLICATION.window}}\``,
         edits: [ctx.edit.insertKeyAfter(el, keysBefore('consumer', 'deduplication'), 'deduplication', { ...DEDUPLICATION })],
         preferred: true,
-        safe: false,
       },
     ];
   },

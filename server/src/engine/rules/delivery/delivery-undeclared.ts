@@ -7,6 +7,7 @@ export const deliveryUndeclared = defineRule({
   name: 'delivery-undeclared',
   area: 'delivery',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees › Define ordering guarantees per queue/topic' },
   docs: {
     summary: 'A channel that does not declare its delivery guarantee.',
@@ -26,6 +27,7 @@ export const deliveryUndeclared = defineRule({
       });
     }
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = ctx.design.channels.find((c) => c.path === finding.path);
     if (!el) {
@@ -34,7 +36,6 @@ export const deliveryUndeclared = defineRule({
     return DELIVERY_VALUES.map((v) => ({
       title: `Declare \`delivery: ${v.value}\``,
       edits: [ctx.edit.insertKey(el, 'delivery', v.value)],
-      safe: false,
     }));
   },
 });

@@ -11,6 +11,7 @@ export const exactlyOnceNotRequired = defineRule({
   name: 'exactly-once-not-required',
   area: 'delivery',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Do not default to exactly-once unless the PRD requires it', section: 'Delivery Guarantees' },
   docs: {
     summary: '`delivery: exactly-once` on a channel none of whose cited requirements says `duplicates: harmful`.',
@@ -46,6 +47,7 @@ export const exactlyOnceNotRequired = defineRule({
       message: `${who} asks for exactly-once delivery, but ${cites}: at-least-once with consumer deduplication is enough`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     const f = el?.fields.get('delivery');
@@ -68,7 +70,6 @@ export const exactlyOnceNotRequired = defineRule({
         title: 'Use `at-least-once` delivery with consumer deduplication',
         edits,
         preferred: true,
-        safe: false,
       },
     ];
   },

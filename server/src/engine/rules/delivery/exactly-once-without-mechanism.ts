@@ -9,6 +9,7 @@ export const exactlyOnceWithoutMechanism = defineRule({
   name: 'exactly-once-without-mechanism',
   area: 'delivery',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Often achieved via idempotency + at-least-once rather than true exactly-once protocol', section: 'Delivery Guarantees › Exactly-Once' },
   docs: {
     summary: '`delivery: exactly-once` on a channel that does not say how it is achieved (`mechanism`).',
@@ -31,6 +32,7 @@ export const exactlyOnceWithoutMechanism = defineRule({
       message: `${who} is exactly-once but does not say how (\`mechanism\`: idempotent-consumer, i.e. idempotency + at-least-once, or transactional)`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     if (!el) {
@@ -40,7 +42,6 @@ export const exactlyOnceWithoutMechanism = defineRule({
       title: `Declare \`mechanism: ${v}\``,
       edits: [ctx.edit.insertKeyAfter(el, keysBefore('channel', 'mechanism'), 'mechanism', v)],
       preferred: i === 0,
-      safe: false,
     }));
   },
 });

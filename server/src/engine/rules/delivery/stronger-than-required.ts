@@ -8,6 +8,7 @@ export const strongerThanRequired = defineRule({
   name: 'stronger-than-required',
   area: 'delivery',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Choose the weakest guarantee that meets PRD requirements', section: 'Delivery Guarantees' },
   docs: {
     summary: '`delivery: at-least-once` on a channel that cites requirements, all of which say `loss: acceptable` (exactly-once is DLV002\'s).',
@@ -37,12 +38,13 @@ export const strongerThanRequired = defineRule({
       related: reqs.map((r) => ({ range: r.fields.get('loss')!.range, message: `${r.name ?? 'this requirement'}: loss is acceptable` })),
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     const f = el?.fields.get('delivery');
     if (!el || !f || f.range[0] !== finding.range[0] || pairShared(ctx.design, el, 'delivery')) {
       return undefined;
     }
-    return [{ title: 'Use `at-most-once` delivery', edits: [ctx.edit.replaceScalar(f, 'at-most-once')], preferred: true, safe: false }];
+    return [{ title: 'Use `at-most-once` delivery', edits: [ctx.edit.replaceScalar(f, 'at-most-once')], preferred: true }];
   },
 });

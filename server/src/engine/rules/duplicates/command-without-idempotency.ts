@@ -42,6 +42,7 @@ export const commandWithoutIdempotency = defineRule({
   name: 'command-without-idempotency',
   area: 'duplicates',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Idempotency keys (preferred for API operations)', section: 'Duplicate Requests › Handling strategies' },
   docs: {
     summary: 'A `command` operation that declares no `idempotency`: neither an idempotency key nor `natural: true`.',
@@ -73,6 +74,7 @@ export const commandWithoutIdempotency = defineRule({
       });
     }
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const op = elementOf(ctx.design.operations, finding);
     if (!op) {
@@ -81,7 +83,7 @@ export const commandWithoutIdempotency = defineRule({
     const title = `Add \`idempotency: {key: ${KEY}, retention: ${RETENTION}}\``;
     const f = op.fields.get('idempotency');
     if (!f) {
-      return [{ title, edits: [ctx.edit.insertKeyAfter(op, keysBefore('operation', 'idempotency'), 'idempotency', { key: KEY, retention: RETENTION })], preferred: true, safe: false }];
+      return [{ title, edits: [ctx.edit.insertKeyAfter(op, keysBefore('operation', 'idempotency'), 'idempotency', { key: KEY, retention: RETENTION })], preferred: true }];
     }
     const idem = child(op, 'idempotency');
     if (!idem) {
@@ -106,7 +108,6 @@ export const commandWithoutIdempotency = defineRule({
         title: `Add ${add.map(([k, v]) => `\`${k}: ${v}\``).join(' and ')} to \`idempotency\``,
         edits: [edit],
         preferred: true,
-        safe: false,
       },
     ];
   },

@@ -10,6 +10,7 @@ export const idempotencyKeyWithoutRetention = defineRule({
   name: 'idempotency-key-without-retention',
   area: 'duplicates',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Idempotency keys (preferred for API operations)', section: 'Duplicate Requests › Handling strategies' },
   docs: {
     summary: 'An `idempotency` mapping with a `key` but no `retention`: how long the keys are remembered is not stated.',
@@ -34,6 +35,7 @@ export const idempotencyKeyWithoutRetention = defineRule({
       message: `the idempotency keys${who}${key !== undefined ? ` (\`${key}\`)` : ''} have no \`retention\`: a retry that arrives after a key is forgotten is processed twice`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const idem = ctx.design.all.find((e) => e.kind === 'idempotency' && e.path === finding.path && e.anchor[0] === finding.range[0]);
     if (!idem) {
@@ -54,7 +56,6 @@ export const idempotencyKeyWithoutRetention = defineRule({
         title: `Add \`retention: ${retention}\``,
         edits: [ctx.edit.insertKeyAfter(idem, keysBefore('idempotency', 'retention'), 'retention', retention)],
         preferred: true,
-        safe: usual,
       },
     ];
   },

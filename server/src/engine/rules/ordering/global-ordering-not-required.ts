@@ -11,6 +11,7 @@ export const globalOrderingNotRequired = defineRule({
   name: 'global-ordering-not-required',
   area: 'ordering',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Avoid unless the PRD explicitly requires it', section: 'Ordering Guarantees › Global Ordering' },
   docs: {
     summary: '`ordering: global` on a channel none of whose cited requirements says `ordering: global`.',
@@ -42,6 +43,7 @@ export const globalOrderingNotRequired = defineRule({
       message: `${named('channel', el.name)} asks for global ordering, which severely limits throughput and availability, but ${cites}`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     const f = el?.fields.get('ordering');
@@ -56,13 +58,13 @@ export const globalOrderingNotRequired = defineRule({
         // Requirements that all say order does not matter ask for no ordering at all.
         const reqs = citedRequirements(ctx.index, el);
         if (!keys.length && reqs.length && reqs.every((r) => str(r, 'ordering') === 'none')) {
-          return [{ title: 'Use no ordering guarantee (`ordering: none`)', edits: [ctx.edit.replaceScalar(f, 'none')], preferred: true, safe: false }];
+          return [{ title: 'Use no ordering guarantee (`ordering: none`)', edits: [ctx.edit.replaceScalar(f, 'none')], preferred: true }];
         }
         return undefined;
       }
       edits.push(ctx.edit.insertKeyAfter(el, keysBefore('channel', 'partition_key'), 'partition_key', keys[0]));
       title += ` by \`${keys[0]}\``;
     }
-    return [{ title, edits, preferred: true, safe: false }];
+    return [{ title, edits, preferred: true }];
   },
 });

@@ -13,6 +13,7 @@ export const orderExpectedNotGuaranteed = defineRule({
   name: 'order-expected-not-guaranteed',
   area: 'ordering',
   severity: 'error',
+  waivable: true,
   contract: {
     quote: 'Define how out-of-order delivery is handled when ordering is expected but not guaranteed',
     section: 'Ordering Guarantees › Define ordering guarantees per queue/topic',
@@ -43,6 +44,7 @@ export const orderExpectedNotGuaranteed = defineRule({
       related: [{ range: channel.fields.get('ordering')!.range, message: `${named('channel', channel.name)} has no ordering guarantee: messages may arrive in any order` }],
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const consumer = elementOf(ctx.design.consumers, finding);
     const channel = consumer && channelOf(consumer);
@@ -52,7 +54,6 @@ export const orderExpectedNotGuaranteed = defineRule({
     return OUT_OF_ORDER_CHOICES.map((v) => ({
       title: `Declare \`out_of_order: ${v}\` on ${named('channel', channel.name)}`,
       edits: [ctx.edit.insertKeyAfter(channel, keysBefore('channel', 'out_of_order'), 'out_of_order', v)],
-      safe: false,
     }));
   },
 });

@@ -12,6 +12,7 @@ export const orderingUndeclared = defineRule({
   name: 'ordering-undeclared',
   area: 'ordering',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees › Define ordering guarantees per queue/topic' },
   docs: {
     summary: 'A channel that does not declare its ordering guarantee.',
@@ -32,6 +33,7 @@ export const orderingUndeclared = defineRule({
       message: `${named('channel', el.name)} does not declare its ordering guarantee (per-partition, global or none)`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     if (!el) {
@@ -48,7 +50,6 @@ export const orderingUndeclared = defineRule({
       title: `Declare \`ordering: ${v.value}\``,
       edits: [ctx.edit.insertKeyAfter(el, keysBefore('channel', 'ordering'), 'ordering', v.value)],
       preferred: v.value === preferred,
-      safe: false,
     }));
   },
 });

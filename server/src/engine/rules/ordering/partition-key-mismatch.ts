@@ -9,6 +9,7 @@ export const partitionKeyMismatch = defineRule({
   name: 'partition-key-mismatch',
   area: 'ordering',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Ensure: partition key is set to the context identifier', section: 'Ordering Guarantees › Per-Partition Ordering' },
   docs: {
     summary: "A channel's `partition_key` that differs from the `ordering_key` of a requirement it cites.",
@@ -42,6 +43,7 @@ export const partitionKeyMismatch = defineRule({
       ),
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     const f = el?.fields.get('partition_key');
@@ -53,6 +55,6 @@ export const partitionKeyMismatch = defineRule({
     if (keys.length !== 1) {
       return undefined;
     }
-    return [{ title: `Partition by \`${keys[0]}\``, edits: [ctx.edit.replaceScalar(f, keys[0])], preferred: true, safe: true }];
+    return [{ title: `Partition by \`${keys[0]}\``, edits: [ctx.edit.replaceScalar(f, keys[0])], preferred: true }];
   },
 });

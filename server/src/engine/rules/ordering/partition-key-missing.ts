@@ -21,6 +21,7 @@ export const partitionKeyMissing = defineRule({
   name: 'partition-key-missing',
   area: 'ordering',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Define the partition key if per-partition ordering is used', section: 'Ordering Guarantees › Define ordering guarantees per queue/topic' },
   docs: {
     summary: '`ordering: per-partition` on a channel without `partition_key`.',
@@ -44,6 +45,7 @@ export const partitionKeyMissing = defineRule({
       message: `${named('channel', el.name)} is ordered per partition but names no \`partition_key\`${hint}`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = elementOf(ctx.design.channels, finding);
     if (!el) {
@@ -54,7 +56,6 @@ export const partitionKeyMissing = defineRule({
       title: `Add \`partition_key: ${k}\``,
       edits: [ctx.edit.insertKeyAfter(el, keysBefore('channel', 'partition_key'), 'partition_key', k)],
       preferred: keys.length === 1,
-      safe: keys.length === 1,
     }));
   },
 });

@@ -7,6 +7,7 @@ export const unorderedConsumersUnprepared = defineRule({
   name: 'unordered-consumers-unprepared',
   area: 'ordering',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Ensure: consumers can handle out-of-order delivery', section: 'Ordering Guarantees › No Ordering Guarantee' },
   docs: {
     summary: 'A channel with `ordering: none` that does not say how its consumers handle out-of-order delivery (`out_of_order`).',

@@ -3,13 +3,14 @@ import { defineRule } from '../../rule';
 import { keysBefore } from '../../schema';
 import { named } from '../../text';
 import { bool, field, Operation, str } from '../../model';
-import type { Fix } from '../../types';
+import type { FixProposal } from '../../types';
 
 export const batchWithoutPartialSemantics = defineRule({
   id: 'PAR003',
   name: 'batch-without-partial-semantics',
   area: 'partial-failure',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Partial success responses (207 Multi-Status for batch operations)', section: 'Partial Failure › Handling strategies' },
   docs: {
     summary: 'A `batch: true` operation that does not say what it returns when some of its items fail (`partial_success`).',
@@ -30,14 +31,15 @@ export const batchWithoutPartialSemantics = defineRule({
       message: `batch ${named('operation', (op as Operation).qualifiedName ?? op.name)} does not say what it returns when some items fail (\`partial_success\`: multi-status or all-or-nothing)`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const op = elementOf(ctx.design.operations, finding);
     if (!op) {
       return undefined;
     }
-    const add = (v: string): Fix => ({ title: `Add \`partial_success: ${v}\``, edits: [ctx.edit.insertKeyAfter(op, keysBefore('operation', 'partial_success'), 'partial_success', v)], safe: false });
+    const add = (v: string): FixProposal => ({ title: `Add \`partial_success: ${v}\``, edits: [ctx.edit.insertKeyAfter(op, keysBefore('operation', 'partial_success'), 'partial_success', v)] });
     if (citedRequirements(ctx.index, op).some((r) => str(r, 'partial_success') === 'rollback')) {
-      return [{ ...add('all-or-nothing'), preferred: true, safe: true }];
+      return [{ ...add('all-or-nothing'), preferred: true }];
     }
     return [{ ...add('multi-status'), preferred: true }, add('all-or-nothing')];
   },

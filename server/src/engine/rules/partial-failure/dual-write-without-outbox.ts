@@ -9,6 +9,7 @@ export const dualWriteWithoutOutbox = defineRule({
   name: 'dual-write-without-outbox',
   area: 'partial-failure',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Outbox pattern for ensuring eventual consistency', section: 'Partial Failure › Handling strategies' },
   docs: {
     summary: 'An operation that both `writes` data and `publishes` to a channel, without `outbox: true`.',
@@ -44,11 +45,12 @@ export const dualWriteWithoutOutbox = defineRule({
       ],
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const op = elementOf(ctx.design.operations, finding);
     if (!op) {
       return undefined;
     }
-    return [{ title: 'Set `outbox: true`', edits: [op.fields.has('outbox') ? ctx.edit.setKey(op, 'outbox', true) : ctx.edit.insertKeyAfter(op, keysBefore('operation', 'outbox'), 'outbox', true)], preferred: true, safe: true }];
+    return [{ title: 'Set `outbox: true`', edits: [op.fields.has('outbox') ? ctx.edit.setKey(op, 'outbox', true) : ctx.edit.insertKeyAfter(op, keysBefore('operation', 'outbox'), 'outbox', true)], preferred: true }];
   },
 });

@@ -12,6 +12,7 @@ export const failureScenariosMissing = defineRule({
   name: 'failure-scenarios-missing',
   area: 'partial-failure',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Document recovery procedures for each partial failure scenario', section: 'Partial Failure › Design principles' },
   docs: {
     summary: 'A workflow with no `failure_scenarios`, or a failure scenario with no `recovery`.',
@@ -35,11 +36,12 @@ export const failureScenariosMissing = defineRule({
       ctx.report({ range: el.anchor, message: `failure scenario of ${named('workflow', el.parent?.name)} documents no recovery procedure (\`recovery\`)` });
     }
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const scenario = elementOf(ctx.design.scenarios, finding);
     if (scenario) {
       const edit = ctx.edit.insertKeyAfter(scenario, keysBefore('failureScenario', 'recovery'), 'recovery', RECOVERY);
-      return [{ title: 'Add a `recovery:` to fill in', edits: [edit], preferred: true, safe: false }];
+      return [{ title: 'Add a `recovery:` to fill in', edits: [edit], preferred: true }];
     }
     const wf: Element | undefined = elementOf(ctx.design.workflows, finding);
     if (!wf) {
@@ -51,7 +53,7 @@ export const failureScenariosMissing = defineRule({
     if (f) {
       // `failure_scenarios: []`: the skeleton goes inside the brackets the author wrote.
       const flow = `[{when: ${e.scalar(WHEN)}, recovery: ${e.scalar(RECOVERY)}}]`;
-      return [{ title, edits: [{ range: f.range, newText: flow }], preferred: true, safe: false }];
+      return [{ title, edits: [{ range: f.range, newText: flow }], preferred: true }];
     }
     const edit = e.insertKeyAfter(wf, keysBefore('workflow', 'failure_scenarios'), 'failure_scenarios', [{ when: WHEN, recovery: RECOVERY }]);
     // In a block mapping, a block list reads better than the one-line flow form the Editor
@@ -64,6 +66,6 @@ export const failureScenariosMissing = defineRule({
         `${eol}${indent}  - when: ${e.scalar(WHEN)}` +
         `${eol}${indent}    recovery: ${e.scalar(RECOVERY)}`;
     }
-    return [{ title, edits: [edit], preferred: true, safe: false }];
+    return [{ title, edits: [edit], preferred: true }];
   },
 });

@@ -3,13 +3,14 @@ import { defineRule } from '../../rule';
 import { keysBefore } from '../../schema';
 import { named } from '../../text';
 import { str } from '../../model';
-import type { Fix } from '../../types';
+import type { FixProposal } from '../../types';
 
 export const partialFailurePolicyUndefined = defineRule({
   id: 'PAR002',
   name: 'partial-failure-policy-undefined',
   area: 'partial-failure',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Define whether partial success is acceptable or must be fully rolled back', section: 'Partial Failure › Design principles' },
   docs: {
     summary: 'A workflow that does not say what happens when it fails part-way (`on_partial_failure`).',
@@ -30,6 +31,7 @@ export const partialFailurePolicyUndefined = defineRule({
       message: `${named('workflow', wf.name)} does not say whether partial success is acceptable or must be rolled back (\`on_partial_failure\`)`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const wf = elementOf(ctx.design.workflows, finding);
     if (!wf) {
@@ -39,7 +41,7 @@ export const partialFailurePolicyUndefined = defineRule({
     const rollbackRequired = citedRequirements(ctx.index, wf).some((r) => str(r, 'partial_success') === 'rollback');
     const values = [preferred, ...['compensate', 'rollback', 'accept-partial'].filter((v) => v !== preferred && !(rollbackRequired && v === 'accept-partial'))];
     return values.map(
-      (v): Fix => ({ title: `Declare \`on_partial_failure: ${v}\``, edits: [ctx.edit.insertKeyAfter(wf, keysBefore('workflow', 'on_partial_failure'), 'on_partial_failure', v)], preferred: v === preferred, safe: false }),
+      (v): FixProposal => ({ title: `Declare \`on_partial_failure: ${v}\``, edits: [ctx.edit.insertKeyAfter(wf, keysBefore('workflow', 'on_partial_failure'), 'on_partial_failure', v)], preferred: v === preferred }),
     );
   },
 });

@@ -6,6 +6,7 @@ export const partialUndefined = defineRule({
   name: 'partial-undefined',
   area: 'partial-failure',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Define what "partial" means for each operation', section: 'Partial Failure › Design principles' },
   docs: {
     summary: 'A workflow that does not say what "partial" means for it (`partial_means`).',

@@ -8,6 +8,7 @@ export const rollbackPolicyContradictsPrd = defineRule({
   name: 'rollback-policy-contradicts-prd',
   area: 'partial-failure',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Define whether partial success is acceptable or must be fully rolled back', section: 'Partial Failure › Design principles' },
   docs: {
     summary: 'A workflow with `on_partial_failure: accept-partial` that cites a requirement with `partial_success: rollback`.',
@@ -33,6 +34,7 @@ export const rollbackPolicyContradictsPrd = defineRule({
       related: rollback.map((r) => ({ range: field(r, 'partial_success')!.range, message: `requirement ${r.name}: partial success must be fully rolled back` })),
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const wf = elementOf(ctx.design.workflows, finding);
     const f = field(wf, 'on_partial_failure');
@@ -43,14 +45,14 @@ export const rollbackPolicyContradictsPrd = defineRule({
     const compensate = { title: 'Use `on_partial_failure: compensate`', edits: [ctx.edit.replaceScalar(f, 'compensate')] };
     const rollback = { title: 'Use `on_partial_failure: rollback`', edits: [ctx.edit.replaceScalar(f, 'rollback')] };
     if (pattern === 'saga') {
-      return [{ ...compensate, preferred: true, safe: true }];
+      return [{ ...compensate, preferred: true }];
     }
     if (pattern === 'atomic') {
-      return [{ ...rollback, preferred: true, safe: true }];
+      return [{ ...rollback, preferred: true }];
     }
     return [
-      { ...compensate, preferred: true, safe: false },
-      { ...rollback, safe: false },
+      { ...compensate, preferred: true },
+      rollback,
     ];
   },
 });

@@ -3,7 +3,7 @@ import { defineRule } from '../../rule';
 import { keysBefore } from '../../schema';
 import { childElements, Element, field, Operation, str } from '../../model';
 import { named, quoteList } from '../../text';
-import type { Fix } from '../../types';
+import type { FixProposal } from '../../types';
 
 /**
  * The services a workflow's steps run in, in step order; `complete` is false when a step's
@@ -34,6 +34,7 @@ export const sagaStepWithoutCompensation = defineRule({
   name: 'saga-step-without-compensation',
   area: 'partial-failure',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Compensating transactions (saga pattern) for multi-service operations', section: 'Partial Failure › Handling strategies' },
   docs: {
     summary: 'In a workflow that spans several services, a step other than the last with no `compensation` (a step whose operation is a `query` changes nothing and needs none; a workflow with `on_partial_failure: accept-partial` undoes nothing, unless a requirement it cites has `partial_success: rollback`).',
@@ -83,6 +84,7 @@ export const sagaStepWithoutCompensation = defineRule({
       data: { operation: ref },
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const ref = finding.data?.operation;
     const step = elementOf(ctx.design.steps, finding);
@@ -97,7 +99,7 @@ export const sagaStepWithoutCompensation = defineRule({
     const undo = (o: Operation) => (/^(un|undo|cancel|release|refund|revert|void|compensate|rollback|roll-back|delete|remove)/.test(o.name ?? '') ? 0 : 1);
     candidates.sort((a, b) => undo(a) - undo(b));
     return candidates.map(
-      (o): Fix => ({ title: `Add \`compensation: ${o.qualifiedName}\``, edits: [ctx.edit.insertKeyAfter(step, keysBefore('step', 'compensation'), 'compensation', o.qualifiedName!)], safe: false }),
+      (o): FixProposal => ({ title: `Add \`compensation: ${o.qualifiedName}\``, edits: [ctx.edit.insertKeyAfter(step, keysBefore('step', 'compensation'), 'compensation', o.qualifiedName!)] }),
     );
   },
 });

@@ -9,6 +9,7 @@ export const sagaWithinOneService = defineRule({
   name: 'saga-within-one-service',
   area: 'partial-failure',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Atomic operations where possible (single-service transactions)', section: 'Partial Failure › Handling strategies' },
   docs: {
     summary: 'A `pattern: saga` workflow whose steps all run in one service.',
@@ -35,12 +36,13 @@ export const sagaWithinOneService = defineRule({
       related: [{ range: stepsField.keyRange, message: `every step runs in \`${services[0]}\`` }],
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const wf = elementOf(ctx.design.workflows, finding);
     const f = field(wf, 'pattern');
     if (!wf || !f) {
       return undefined;
     }
-    return [{ title: 'Use `pattern: atomic`', edits: [ctx.edit.replaceScalar(f, 'atomic')], preferred: true, safe: false }];
+    return [{ title: 'Use `pattern: atomic`', edits: [ctx.edit.replaceScalar(f, 'atomic')], preferred: true }];
   },
 });

@@ -7,6 +7,7 @@ export const scenarioNotMappedToPrd = defineRule({
   name: 'scenario-not-mapped-to-prd',
   area: 'partial-failure',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Map partial failure scenarios to PRD edge cases', section: 'Partial Failure › Design principles' },
   docs: {
     summary: 'A failure scenario that names no `requirement`, while the design lists requirements marked `edge_case: true`.',

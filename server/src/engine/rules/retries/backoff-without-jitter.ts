@@ -7,6 +7,7 @@ export const backoffWithoutJitter = defineRule({
   name: 'backoff-without-jitter',
   area: 'retries',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Exponential backoff with jitter: adds randomness to avoid thundering herd', section: 'Retry Behavior › Retry Strategy Parameters' },
   docs: {
     summary: 'A retry policy with `backoff: exponential`, without jitter.',
@@ -28,5 +29,6 @@ export const backoffWithoutJitter = defineRule({
       message: `the call to ${targetLabel(call)} backs off exponentially without jitter: callers that failed together retry together`,
     });
   },
+  fixApplicability: 'safe',
   fix: replaceBackoff,
 });

@@ -1,12 +1,13 @@
 import { defineRule } from '../../rule';
 import { str } from '../../model';
-import { callOf, replaceBackoff, retries, targetLabel } from './policy';
+import { callOf, replaceBackoff, retries, safeIfBoundedBackoff, targetLabel } from './policy';
 
 export const fixedBackoff = defineRule({
   id: 'RTY006',
   name: 'fixed-backoff',
   area: 'retries',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Fixed interval: predictable but may overwhelm recovering service', section: 'Retry Behavior › Retry Strategy Parameters' },
   docs: {
     summary: 'A retry policy with `backoff: fixed`.',
@@ -28,5 +29,6 @@ export const fixedBackoff = defineRule({
       message: `the call to ${targetLabel(call)} retries at a fixed interval: while the target recovers, the retries keep arriving at the same rate`,
     });
   },
+  fixApplicability: safeIfBoundedBackoff,
   fix: replaceBackoff,
 });

@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { bool, Item } from '../../model';
 import type { Related } from '../../types';
-import { callOf, findElement, pickItems, retries, targetLabel } from './policy';
+import { callOf, findElement, pickItems, retries, safeIfDeadline, targetLabel } from './policy';
 
 /** The `retry_on` items that answer with a Retry-After header: 429 and 503, or their symbols. */
 const RETRY_AFTER: Record<string, string> = {
@@ -22,6 +22,7 @@ export const ignoresRetryAfter = defineRule({
   name: 'ignores-retry-after',
   area: 'retries',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Ignoring Retry-After headers', section: 'Retry Behavior › Retry Anti-Patterns' },
   docs: {
     summary: 'A retry policy that retries on 429 or 503 (or `rate-limited`, `unavailable`) while `respect_retry_after` is not `true`.',
@@ -51,11 +52,12 @@ export const ignoresRetryAfter = defineRule({
       });
     }
   },
+  fixApplicability: safeIfDeadline,
   fix(ctx, finding) {
     const el = findElement(ctx, finding, 'retry');
     if (!el) {
       return undefined;
     }
-    return [{ title: 'Set `respect_retry_after: true`', edits: [ctx.edit.setKey(el, 'respect_retry_after', true)], preferred: true, safe: true }];
+    return [{ title: 'Set `respect_retry_after: true`', edits: [ctx.edit.setKey(el, 'respect_retry_after', true)], preferred: true }];
   },
 });

@@ -9,6 +9,7 @@ export const maxAttemptsOutOfRange = defineRule({
   name: 'max-attempts-out-of-range',
   area: 'retries',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Maximum retries: define per operation (typically 2-5)', section: 'Retry Behavior › Retry Strategy Parameters' },
   docs: {
     summary: 'A retry policy whose `max_attempts` is a number above 5 (`unlimited` is RTY004\'s).',
@@ -31,12 +32,13 @@ export const maxAttemptsOutOfRange = defineRule({
       message: `the call to ${targetLabel(call)} makes up to ${n} attempts, more than the typical 2-5: past a few attempts the failure is not transient`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = findElement(ctx, finding, 'retry');
     const f = el?.fields.get('max_attempts');
     if (!f) {
       return undefined;
     }
-    return [{ title: `Set \`max_attempts: ${MAX_TYPICAL_ATTEMPTS}\``, edits: [ctx.edit.replaceScalar(f, MAX_TYPICAL_ATTEMPTS)], preferred: true, safe: true }];
+    return [{ title: `Set \`max_attempts: ${MAX_TYPICAL_ATTEMPTS}\``, edits: [ctx.edit.replaceScalar(f, MAX_TYPICAL_ATTEMPTS)], preferred: true }];
   },
 });

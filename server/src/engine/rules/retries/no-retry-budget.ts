@@ -6,6 +6,7 @@ export const noRetryBudget = defineRule({
   name: 'no-retry-budget',
   area: 'retries',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Retry budget: limit total retries per time window to prevent cascading failure', section: 'Retry Behavior › Retry Strategy Parameters' },
   docs: {
     summary: 'A retry policy with no `budget`.',
@@ -27,11 +28,12 @@ export const noRetryBudget = defineRule({
       message: `the retry policy of the call to ${targetLabel(call)} has no \`budget\`: when every call fails at once, nothing limits the retries`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = findElement(ctx, finding, 'retry');
     if (!el) {
       return undefined;
     }
-    return [{ title: 'Add `budget: 10%`', edits: [ctx.edit.insertKey(el, 'budget', '10%')], preferred: true, safe: false }];
+    return [{ title: 'Add `budget: 10%`', edits: [ctx.edit.insertKey(el, 'budget', '10%')], preferred: true }];
   },
 });

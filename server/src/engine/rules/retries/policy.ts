@@ -2,8 +2,9 @@
 // whether it retries at all, how its facts read in a message, and how a fix finds and
 // edits it without touching a policy that other calls share.
 import type { FixContext } from '../../rule';
-import { Element, Field, Item, num, str } from '../../model';
-import type { Finding, Fix, Range, TextEdit } from '../../types';
+import { callerOf, callTarget } from '../../designIndex';
+import { durationMs, Element, Field, Item, num, str } from '../../model';
+import type { Applicability, Finding, FixProposal, Range, TextEdit } from '../../types';
 import type { Value } from '../../yaml/edit';
 
 /** The call a retry policy belongs to. */
@@ -81,7 +82,7 @@ export function pickItems(f: Field | undefined, pick: (it: Item) => boolean): Ar
 
 
 /** The fix of RTY001 and RTY002: remove every item of the finding's value from `retry_on`. */
-export function removeFromRetryOn(ctx: FixContext, finding: Finding): Fix[] | undefined {
+export function removeFromRetryOn(ctx: FixContext, finding: Finding): FixProposal[] | undefined {
   const el = findElement(ctx, finding, 'retry');
   const f = el?.fields.get('retry_on');
   const value = finding.data?.value;
@@ -90,7 +91,7 @@ export function removeFromRetryOn(ctx: FixContext, finding: Finding): Fix[] | un
   if (!edits?.length) {
     return undefined;
   }
-  return [{ title: `Remove \`${String(value)}\` from \`retry_on\``, edits, preferred: true, safe: true }];
+  return [{ title: `Remove \`${String(value)}\` from \`retry_on\``, edits, preferred: true }];
 }
 
 /**
@@ -112,11 +113,60 @@ export function joinInsertions(edits: TextEdit[]): TextEdit[] {
 }
 
 /** The fix of RTY006 and RTY007: `backoff: exponential-jitter`, in place, keeping the value's quotes. */
-export function replaceBackoff(ctx: FixContext, finding: Finding): Fix[] | undefined {
+export function replaceBackoff(ctx: FixContext, finding: Finding): FixProposal[] | undefined {
   const el = findElement(ctx, finding, 'retry');
   const f = el?.fields.get('backoff');
   if (!f) {
     return undefined;
   }
-  return [{ title: 'Use `backoff: exponential-jitter`', edits: [ctx.edit.replaceScalar(f, 'exponential-jitter')], preferred: true, safe: true }];
+  return [{ title: 'Use `backoff: exponential-jitter`', edits: [ctx.edit.replaceScalar(f, 'exponential-jitter')], preferred: true }];
+}
+
+/**
+ * W(c) of rules.md ("Timing over the call graph") for a policy whose backoff becomes
+ * exponential (with or without jitter): n·a + Σd, where n is `max_attempts`, a the call's
+ * `timeout` (else its target operation's), and d_i = min(initial_delay × 2^(i−1),
+ * max_delay). Undefined where it is no upper bound: unbounded or unknown attempts, no
+ * bound on one attempt, or no `initial_delay` (a missing delay counts 0: a lower bound).
+ */
+export function worstCaseWithExponentialBackoffMs(ctx: FixContext, retry: Element): number | undefined {
+  const call = callOf(retry);
+  const n = num(retry, 'max_attempts');
+  const target = call && callTarget(ctx.index, call);
+  const a = durationMs(call, 'timeout') ?? (target?.kind === 'operation' ? durationMs(target.op, 'timeout') : undefined);
+  const initial = durationMs(retry, 'initial_delay');
+  if (n === undefined || a === undefined || initial === undefined) {
+    return undefined;
+  }
+  const max = durationMs(retry, 'max_delay') ?? Infinity;
+  let delays = 0;
+  for (let i = 1; i < n; i++) {
+    delays += Math.min(initial * 2 ** (i - 1), max);
+  }
+  return n * a + delays;
+}
+
+/**
+ * rules.md's "safe if the policy has a `deadline` or W(c) stays below the caller's
+ * `timeout`" (RTY006, RTY008), W evaluated on the fixed policy: an exponential backoff.
+ * Otherwise the fix may lengthen the retries past what the caller waits for: a suggestion.
+ */
+export function safeIfBoundedBackoff(ctx: FixContext, finding: Finding): Applicability {
+  const retry = findElement(ctx, finding, 'retry');
+  if (!retry) {
+    return 'suggestion';
+  }
+  if (durationMs(retry, 'deadline') !== undefined) {
+    return 'safe';
+  }
+  const call = callOf(retry);
+  const t = durationMs(call && callerOf(call), 'timeout');
+  const w = worstCaseWithExponentialBackoffMs(ctx, retry);
+  return t !== undefined && w !== undefined && w < t ? 'safe' : 'suggestion';
+}
+
+/** rules.md's "safe if the policy has a `deadline`" (RTY009): waiting for Retry-After is then bounded. */
+export function safeIfDeadline(ctx: FixContext, finding: Finding): Applicability {
+  const retry = findElement(ctx, finding, 'retry');
+  return retry && durationMs(retry, 'deadline') !== undefined ? 'safe' : 'suggestion';
 }

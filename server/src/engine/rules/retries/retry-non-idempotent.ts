@@ -10,6 +10,7 @@ export const retryNonIdempotent = defineRule({
   name: 'retry-non-idempotent',
   area: 'retries',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Retrying non-idempotent operations without deduplication', section: 'Retry Behavior › Retry Anti-Patterns' },
   docs: {
     summary: 'A call with a `retry` policy toward a target that is not idempotent: a `command` without `idempotency`, or an external target without `idempotent: true`.',
@@ -54,6 +55,7 @@ export const retryNonIdempotent = defineRule({
       related,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const call = findElement(ctx, finding, 'call');
     const t = call ? callTarget(ctx.index, call) : undefined;
@@ -65,7 +67,6 @@ export const retryNonIdempotent = defineRule({
         title: `Make \`${t.name}\` idempotent with an idempotency key (\`idempotency: {key: header:Idempotency-Key, retention: 24h}\`)`,
         edits: [ctx.edit.setKey(t.op, 'idempotency', IDEMPOTENCY_KEY)],
         preferred: true,
-        safe: false,
       },
     ];
   },

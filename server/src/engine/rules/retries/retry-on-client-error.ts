@@ -27,6 +27,7 @@ export const retryOnClientError = defineRule({
   name: 'retry-on-client-error',
   area: 'retries',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'When NOT to Retry', section: 'Retry Behavior' },
   docs: {
     summary: 'A retry policy whose `retry_on` lists a client error: a 4xx status other than 408, 425 and 429, or `client-error`, `validation`, `business-rule` or `malformed`.',
@@ -51,5 +52,6 @@ export const retryOnClientError = defineRule({
       });
     }
   },
+  fixApplicability: 'safe',
   fix: removeFromRetryOn,
 });

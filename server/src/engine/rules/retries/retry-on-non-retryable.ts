@@ -9,6 +9,7 @@ export const retryOnNonRetryable = defineRule({
   name: 'retry-on-non-retryable',
   area: 'retries',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Non-retryable error codes explicitly defined in the API contract', section: 'Retry Behavior › When NOT to Retry' },
   docs: {
     summary: "A retry policy whose `retry_on` lists a code that the target operation's `errors.non_retryable` declares non-retryable.",
@@ -46,5 +47,6 @@ export const retryOnNonRetryable = defineRule({
       });
     }
   },
+  fixApplicability: 'safe',
   fix: removeFromRetryOn,
 });

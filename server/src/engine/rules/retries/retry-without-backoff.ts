@@ -1,11 +1,12 @@
 import { defineRule } from '../../rule';
-import { callOf, findElement, retries, targetLabel } from './policy';
+import { callOf, findElement, retries, safeIfBoundedBackoff, targetLabel } from './policy';
 
 export const retryWithoutBackoff = defineRule({
   id: 'RTY008',
   name: 'retry-without-backoff',
   area: 'retries',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Rate limit exceeded (429, with backoff)', section: 'Retry Behavior › When to Retry' },
   docs: {
     summary: 'A retry policy with no `backoff`.',
@@ -27,11 +28,12 @@ export const retryWithoutBackoff = defineRule({
       message: `the retry policy of the call to ${targetLabel(call)} has no \`backoff\`: nothing says how long to wait between attempts`,
     });
   },
+  fixApplicability: safeIfBoundedBackoff,
   fix(ctx, finding) {
     const el = findElement(ctx, finding, 'retry');
     if (!el) {
       return undefined;
     }
-    return [{ title: 'Add `backoff: exponential-jitter`', edits: [ctx.edit.insertKey(el, 'backoff', 'exponential-jitter')], preferred: true, safe: true }];
+    return [{ title: 'Add `backoff: exponential-jitter`', edits: [ctx.edit.insertKey(el, 'backoff', 'exponential-jitter')], preferred: true }];
   },
 });

@@ -12,6 +12,7 @@ export const syncRetryUnbounded = defineRule({
   name: 'sync-retry-unbounded',
   area: 'retries',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Synchronous retries that block the caller indefinitely', section: 'Retry Behavior › Retry Anti-Patterns' },
   docs: {
     summary: "A call of an `interactive` operation that retries with no `deadline`, or with a `deadline` at or above the calling operation's own `timeout`.",
@@ -50,6 +51,7 @@ export const syncRetryUnbounded = defineRule({
       related: [{ range: caller.fields.get('timeout')!.range, message: `\`${op}\` times out after ${formatMs(t)}` }],
     });
   },
+  fixApplicability: 'safe',
   fix(ctx, finding) {
     const el = findElement(ctx, finding, 'retry');
     const call = el && callOf(el);
@@ -59,6 +61,6 @@ export const syncRetryUnbounded = defineRule({
       return undefined;
     }
     const value = formatMs(Math.floor(t * DEADLINE_SHARE));
-    return [{ title: `Set \`deadline: ${value}\`, under the caller's ${formatMs(t)} timeout`, edits: [setOwnKey(ctx, el, 'deadline', value)], preferred: true, safe: false }];
+    return [{ title: `Set \`deadline: ${value}\`, under the caller's ${formatMs(t)} timeout`, edits: [setOwnKey(ctx, el, 'deadline', value)], preferred: true }];
   },
 });

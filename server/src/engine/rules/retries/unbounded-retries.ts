@@ -9,6 +9,7 @@ export const unboundedRetries = defineRule({
   name: 'unbounded-retries',
   area: 'retries',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Infinite retries without a circuit breaker', section: 'Retry Behavior › Retry Anti-Patterns' },
   docs: {
     summary: 'A retry policy whose `max_attempts` is `unlimited` or missing, on a call with no `circuit_breaker`.',
@@ -38,6 +39,7 @@ export const unboundedRetries = defineRule({
       });
     }
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const el = findElement(ctx, finding, 'retry');
     const call = el && callOf(el);
@@ -50,9 +52,8 @@ export const unboundedRetries = defineRule({
         title: 'Bound the retries at `max_attempts: 3` and add a `circuit_breaker`',
         edits: joinInsertions([setOwnKey(ctx, el, 'max_attempts', 3), breaker]),
         preferred: true,
-        safe: false,
       },
-      { title: 'Add a `circuit_breaker` to the call', edits: [breaker], safe: false },
+      { title: 'Add a `circuit_breaker` to the call', edits: [breaker] },
     ];
   },
 });

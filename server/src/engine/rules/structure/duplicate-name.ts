@@ -6,6 +6,7 @@ export const duplicateName = defineRule({
   name: 'duplicate-name',
   area: 'structure',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Define ordering guarantees per queue/topic', section: 'Ordering Guarantees' },
   docs: {
     summary: 'Two elements of one kind share a `name` (or a requirement `id`); operations are compared within their service.',

@@ -9,6 +9,8 @@ export const invalidValue = defineRule({
   name: 'invalid-value',
   area: 'structure',
   severity: 'error',
+  waivable: true,
+  runsOnUnreadDesign: true,
   contract: { quote: 'Document timeout values in API contracts', section: 'Timeout vs Failure' },
   docs: {
     summary: 'A value of the wrong type, an unknown enum value, or a malformed duration or percentage.',
@@ -53,6 +55,7 @@ export const invalidValue = defineRule({
       }
     }
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const s = finding.data?.suggestion;
     if (typeof s !== 'string') {
@@ -61,6 +64,6 @@ export const invalidValue = defineRule({
     const original = ctx.text.slice(finding.range[0], finding.range[1]);
     // A bare number given a unit is a guess at the author's intent: offered, never applied by --fix.
     const guess = /^\d+$/.test(original.trim());
-    return [{ title: `Replace with \`${s}\``, edits: [ctx.edit.replaceText(finding.range, s)], preferred: !guess, safe: !guess }];
+    return [{ title: `Replace with \`${s}\``, edits: [ctx.edit.replaceText(finding.range, s)], preferred: !guess }];
   },
 });

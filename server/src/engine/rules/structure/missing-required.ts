@@ -1,11 +1,13 @@
 import { defineRule } from '../../rule';
 import { keySpec } from '../../schema';
+import type { Finding } from '../../types';
 
 export const missingRequired = defineRule({
   id: 'DSN006',
   name: 'missing-required',
   area: 'structure',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees' },
   docs: {
     summary: 'A required key is missing: `design` and `dsl` at the top; the `name`, `id`, `text`, `to`, `operation`, `service`, `when` or `rule` of a list item.',
@@ -31,8 +33,11 @@ export const missingRequired = defineRule({
       });
     }
   },
+  // `dsl: 1` is the one version there is (safe); any other key gets a placeholder the
+  // author must replace (a suggestion).
+  fixApplicability: (_ctx, finding) => (missingKeys(finding).join() === 'dsl' ? 'safe' : 'suggestion'),
   fix(ctx, finding) {
-    const keys = (finding.data?.keys as string[] | undefined) ?? (typeof finding.data?.key === 'string' ? [finding.data.key] : []);
+    const keys = missingKeys(finding);
     const el = ctx.design.all.find((e) => e.path === finding.path) ?? ctx.design.root;
     if (!el || !keys.length) {
       return undefined;
@@ -42,6 +47,11 @@ export const missingRequired = defineRule({
     // Inserted first, in schema order, as one edit: `design` then `dsl` at the top of the file.
     const edits = [...values].reverse().map(([k, v]) => ctx.edit.insertKeyFirst(el, k, v));
     const merged = { range: edits[0].range, newText: edits.map((e) => e.newText).reverse().join('') };
-    return [{ title, edits: [merged], preferred: true, safe: false }];
+    return [{ title, edits: [merged], preferred: true }];
   },
 });
+
+/** The keys a finding says are missing. */
+function missingKeys(finding: Finding): string[] {
+  return (finding.data?.keys as string[] | undefined) ?? (typeof finding.data?.key === 'string' ? [finding.data.key] : []);
+}

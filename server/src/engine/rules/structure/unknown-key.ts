@@ -5,6 +5,8 @@ export const unknownKey = defineRule({
   name: 'unknown-key',
   area: 'structure',
   severity: 'warning',
+  waivable: true,
+  tags: ['unnecessary'],
   contract: { quote: 'State the guarantee clearly', section: 'Ordering Guarantees' },
   docs: {
     summary: 'A key the DSL does not define at that place.',
@@ -23,11 +25,12 @@ export const unknownKey = defineRule({
       }
     }
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const s = finding.data?.suggestion;
     if (typeof s !== 'string') {
       return undefined;
     }
-    return [{ title: `Rename to \`${s}\``, edits: [{ range: finding.range, newText: s }], preferred: true, safe: true }];
+    return [{ title: `Rename to \`${s}\``, edits: [{ range: finding.range, newText: s }], preferred: true }];
   },
 });

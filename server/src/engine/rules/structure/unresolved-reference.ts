@@ -58,6 +58,7 @@ export const unresolvedReference = defineRule({
   name: 'unresolved-reference',
   area: 'structure',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Map partial failure scenarios to PRD edge cases', section: 'Partial Failure' },
   docs: {
     summary: 'A reference (`to`, `handler`, `operation`, `compensation`, `writes`, `publishes`, `requirements`, `requirement`, a waiver\'s `rule` or `at`) that names nothing in the design.',
@@ -124,12 +125,13 @@ export const unresolvedReference = defineRule({
       }
     }
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const s = finding.data?.suggestion;
     if (typeof s !== 'string') {
       return undefined;
     }
-    return [{ title: `Replace with \`${s}\``, edits: [ctx.edit.replaceText(finding.range, s)], preferred: true, safe: true }];
+    return [{ title: `Replace with \`${s}\``, edits: [ctx.edit.replaceText(finding.range, s)], preferred: true }];
   },
 });
 

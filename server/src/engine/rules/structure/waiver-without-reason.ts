@@ -7,6 +7,8 @@ export const waiverWithoutReason = defineRule({
   name: 'waiver-without-reason',
   area: 'structure',
   severity: 'warning',
+  waivable: false,
+  tags: ['unnecessary'],
   contract: { quote: 'Document recovery procedures for each partial failure scenario', section: 'Partial Failure' },
   docs: {
     summary: 'A `review.waivers` entry or a `# review-ignore` comment without a reason.',

@@ -8,6 +8,7 @@ export const callTimeoutExceedsCaller = defineRule({
   name: 'call-timeout-exceeds-caller',
   area: 'timeouts',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'The operation may have succeeded; you just do not know', section: 'Timeout vs Failure › Timeout' },
   docs: {
     summary: 'A call whose `timeout` is as long as, or longer than, the `timeout` of the operation that makes it.',
@@ -34,6 +35,7 @@ export const callTimeoutExceedsCaller = defineRule({
       related: [{ range: caller.fields.get('timeout')!.range, message: `the timeout of \`${from}\`` }],
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const call = ctx.design.calls.find((c) => c.path === finding.path && c.fields.get('timeout')?.range[0] === finding.range[0]);
     const f = call?.fields.get('timeout');
@@ -42,6 +44,6 @@ export const callTimeoutExceedsCaller = defineRule({
       return undefined;
     }
     const v = formatMs(Math.floor(callerMs / 2));
-    return [{ title: `Lower the call's timeout to \`${v}\``, edits: [ctx.edit.replaceScalar(f, v)], preferred: true, safe: false }];
+    return [{ title: `Lower the call's timeout to \`${v}\``, edits: [ctx.edit.replaceScalar(f, v)], preferred: true }];
   },
 });

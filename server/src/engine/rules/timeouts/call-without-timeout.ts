@@ -12,6 +12,7 @@ export const callWithoutTimeout = defineRule({
   name: 'call-without-timeout',
   area: 'timeouts',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Assuming network calls never fail', section: 'Anti-Patterns' },
   docs: {
     summary: 'An outbound call (a `calls` entry) without a `timeout`.',
@@ -35,6 +36,7 @@ export const callWithoutTimeout = defineRule({
       message: `the call${from ? ` from \`${from}\`` : ''}${to !== undefined ? ` to \`${to}\`` : ''} has no \`timeout\`: if the target hangs, the call waits for it, and so does its caller`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const call = elementOf(ctx.design.calls, finding);
     if (!call) {
@@ -51,7 +53,6 @@ export const callWithoutTimeout = defineRule({
       title: `Add \`timeout: ${v}\``,
       edits: [ctx.edit.insertKeyAfter(call, keysBefore('call', 'timeout'), 'timeout', v)],
       preferred: values.length === 1,
-      safe: false,
     }));
   },
 });

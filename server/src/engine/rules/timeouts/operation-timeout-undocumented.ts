@@ -15,6 +15,7 @@ export const operationTimeoutUndocumented = defineRule({
   name: 'operation-timeout-undocumented',
   area: 'timeouts',
   severity: 'warning',
+  waivable: true,
   contract: { quote: 'Document timeout values in API contracts', section: 'Timeout vs Failure › Design implications' },
   docs: {
     summary: 'An operation without a `timeout`: its API contract does not say how long a caller may have to wait.',
@@ -37,6 +38,7 @@ export const operationTimeoutUndocumented = defineRule({
       message: `${interaction ? interaction + ' ' : ''}operation \`${op.qualifiedName ?? op.name ?? '?'}\` documents no \`timeout\`: its callers cannot set their own timeouts and retry deadlines below it`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const op = elementOf(ctx.design.operations, finding);
     if (!op) {
@@ -64,7 +66,6 @@ export const operationTimeoutUndocumented = defineRule({
         title: interaction ? `Add \`timeout: ${v}\`` : `Add \`timeout: ${v}\` (${kind === 'interactive' ? 'an interactive' : 'a batch'} operation)`,
         edits: [ctx.edit.insertKeyAfter(op, keysBefore('operation', 'timeout'), 'timeout', v)],
         preferred: kinds.length === 1,
-        safe: false,
       });
     }
     return out;

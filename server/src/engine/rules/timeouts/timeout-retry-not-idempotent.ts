@@ -8,6 +8,7 @@ export const timeoutRetryNotIdempotent = defineRule({
   name: 'timeout-retry-not-idempotent',
   area: 'timeouts',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'For timeouts, retry with idempotency or check state before retrying', section: 'Timeout vs Failure › Design implications' },
   docs: {
     summary: 'A call with `on_timeout: retry` toward a target that is not idempotent: a `command` without `idempotency`, or an external system without `idempotent: true`.',
@@ -46,12 +47,13 @@ export const timeoutRetryNotIdempotent = defineRule({
       related: [related],
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const call = ctx.design.calls.find((c) => c.path === finding.path && c.fields.get('on_timeout')?.range[0] === finding.range[0]);
     const f = call?.fields.get('on_timeout');
     if (!f) {
       return undefined;
     }
-    return [{ title: 'Check the state before retrying: `on_timeout: reconcile`', edits: [ctx.edit.replaceScalar(f, 'reconcile')], preferred: true, safe: true }];
+    return [{ title: 'Check the state before retrying: `on_timeout: reconcile`', edits: [ctx.edit.replaceScalar(f, 'reconcile')], preferred: true }];
   },
 });

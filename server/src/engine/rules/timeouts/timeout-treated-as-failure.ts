@@ -7,6 +7,7 @@ export const timeoutTreatedAsFailure = defineRule({
   name: 'timeout-treated-as-failure',
   area: 'timeouts',
   severity: 'error',
+  waivable: true,
   contract: { quote: 'Must be handled as "unknown state" not "failed state"', section: 'Timeout vs Failure › Timeout' },
   docs: {
     summary: 'A call whose `on_timeout` is `fail`: a timeout is handled as a failure.',
@@ -30,15 +31,16 @@ export const timeoutTreatedAsFailure = defineRule({
       message: `\`on_timeout: fail\` makes ${from ? `\`${from}\`` : 'the caller'} report a failure when the call${to !== undefined ? ` to \`${to}\`` : ''} times out, but the call may have succeeded: its outcome is unknown`,
     });
   },
+  fixApplicability: 'suggestion',
   fix(ctx, finding) {
     const call = ctx.design.calls.find((c) => c.path === finding.path && c.fields.get('on_timeout')?.range[0] === finding.range[0]);
     const f = call?.fields.get('on_timeout');
     if (!call || !f) {
       return undefined;
     }
-    const fixes = [{ title: 'Reconcile on timeout: `on_timeout: reconcile`', edits: [ctx.edit.replaceScalar(f, 'reconcile')], preferred: true, safe: true }];
+    const fixes = [{ title: 'Reconcile on timeout: `on_timeout: reconcile`', edits: [ctx.edit.replaceScalar(f, 'reconcile')], preferred: true }];
     if (targetIdempotent(ctx.index, call) === true) {
-      fixes.push({ title: 'Retry the idempotent target on timeout: `on_timeout: retry`', edits: [ctx.edit.replaceScalar(f, 'retry')], preferred: false, safe: false });
+      fixes.push({ title: 'Retry the idempotent target on timeout: `on_timeout: retry`', edits: [ctx.edit.replaceScalar(f, 'retry')], preferred: false });
     }
     return fixes;
   },

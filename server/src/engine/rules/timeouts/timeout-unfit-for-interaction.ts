@@ -7,6 +7,7 @@ export const timeoutUnfitForInteraction = defineRule({
   name: 'timeout-unfit-for-interaction',
   area: 'timeouts',
   severity: 'info',
+  waivable: true,
   contract: { quote: 'Define timeout values per operation type (short for interactive, long for batch)', section: 'Timeout vs Failure › Design implications' },
   docs: {
     summary: 'An `interactive` operation whose `timeout` is above 10s, or a `batch` operation whose `timeout` is below 1s (settings `interactiveTimeoutMaxMs` and `batchTimeoutMinMs`).',
