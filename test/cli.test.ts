@@ -42,7 +42,7 @@ function noStack(r: Run): void {
   assert.doesNotMatch(r.stderr, /\n\s+at /, `a stack trace on stderr:\n${r.stderr}`);
 }
 
-// One error (DLV001), one warning with a safe fix (DSN002) and one info (ORD006).
+// One error (DLV001), one warning with a suggestion for a fix (DSN002) and one info (ORD006).
 const FINDINGS = SHOP;
 const CLEAN = `design: clean
 dsl: 1
@@ -341,10 +341,13 @@ function messageOfRelated(text: string): string {
 }
 
 suite('ddr lint --fix', () => {
-  const FIXED = FINDINGS.replace('desciption: the shop   # typo', 'description: the shop   # typo');
+  // A missing `dsl` (DSN006: `dsl: 1` is safe) beside a key's typo (DSN002: renaming it is
+  // a suggestion, rules.md's "Fix classes"): --fix adds the one, leaves the other.
+  const TO_FIX = FINDINGS.replace('dsl: 1\n', '');
+  const FIXED = TO_FIX.replace('design: shop\n', 'dsl: 1\ndesign: shop\n');
 
   test('--fix writes the safe fixes, keeps comments, reports what remains; a second --fix changes nothing', () => {
-    const dir = project();
+    const dir = tempDir({ 'a.design.yaml': TO_FIX });
     const file = path.join(dir, 'a.design.yaml');
     fs.chmodSync(file, 0o640);
     const r = ddr(['lint', '--fix', 'a.design.yaml'], dir);
@@ -353,10 +356,11 @@ suite('ddr lint --fix', () => {
     assert.equal(
       r.stdout,
       [
-        'a.design.yaml: fixed 1 finding (DSN002)',
+        'a.design.yaml: fixed 1 finding (DSN006)',
+        `a.design.yaml:4:1  warning  DSN002  ${DSN002}`,
         `a.design.yaml:6:11  error  DLV001  ${DLV001}`,
         `a.design.yaml:7:15  info  ORD006  ${messageOf(FINDINGS, 'ORD006')}`,
-        '1 error, 0 warnings, 1 info in 1 file',
+        '1 error, 1 warning, 1 info in 1 file',
         '',
       ].join('\n'),
     );
@@ -371,8 +375,21 @@ suite('ddr lint --fix', () => {
     assert.doesNotMatch(again.stdout, /fixed/);
   });
 
-  test('--fix through a symlink writes the target and keeps the link', () => {
+  test('--fix applies no suggestion: a file whose only fixes are suggestions is left byte for byte', () => {
+    // The typo's rename is offered in the editor ("Rename to `description` (changes the
+    // design)") but never applied in bulk.
     const dir = project();
+    const r = ddr(['lint', '--fix', 'a.design.yaml', 'sub/deeper/b.design.yml'], dir);
+    assert.equal(fs.readFileSync(path.join(dir, 'a.design.yaml'), 'utf8'), FINDINGS);
+    assert.equal(fs.readFileSync(path.join(dir, 'sub/deeper/b.design.yml'), 'utf8'), WARNING_ONLY);
+    assert.doesNotMatch(r.stdout, /fixed/);
+    assert.match(r.stdout, /^a\.design\.yaml:4:1 {2}warning {2}DSN002 {2}/m);
+    const dry = ddr(['lint', '--fix-dry-run', 'a.design.yaml'], dir);
+    assert.deepEqual(dry, { code: 0, stdout: '', stderr: '' });
+  });
+
+  test('--fix through a symlink writes the target and keeps the link', () => {
+    const dir = tempDir({ 'a.design.yaml': TO_FIX });
     fs.symlinkSync('a.design.yaml', path.join(dir, 'link.design.yaml'));
     ddr(['lint', '--fix', 'link.design.yaml'], dir);
     assert.ok(fs.lstatSync(path.join(dir, 'link.design.yaml')).isSymbolicLink());
@@ -380,46 +397,44 @@ suite('ddr lint --fix', () => {
   });
 
   test('--fix-dry-run prints a unified diff, writes nothing, exits 1 when there is something to fix', () => {
-    const dir = project();
+    const dir = tempDir({ 'a.design.yaml': TO_FIX, 'clean.design.yaml': CLEAN });
     const r = ddr(['lint', '--fix-dry-run', 'a.design.yaml', 'clean.design.yaml'], dir);
     assert.equal(
       r.stdout,
       [
         '--- a/a.design.yaml',
         '+++ b/a.design.yaml',
-        '@@ -1,7 +1,7 @@',
+        '@@ -1,4 +1,5 @@',
         ' # Shop events.',
+        '+dsl: 1',
         ' design: shop',
-        ' dsl: 1',
-        '-desciption: the shop   # typo',
-        '+description: the shop   # typo',
+        ' desciption: the shop   # typo',
         ' channels:',
-        '   - name: order-events',
-        '     ordering: none',
         '',
       ].join('\n'),
     );
     assert.equal(r.code, 1);
-    assert.equal(fs.readFileSync(path.join(dir, 'a.design.yaml'), 'utf8'), FINDINGS);
+    assert.equal(fs.readFileSync(path.join(dir, 'a.design.yaml'), 'utf8'), TO_FIX);
     assert.deepEqual(ddr(['lint', '--fix-dry-run', 'clean.design.yaml'], dir), { code: 0, stdout: '', stderr: '' });
   });
 
   test('a file with invalid UTF-8 is not rewritten', () => {
-    const bytes = Buffer.concat([Buffer.from('design: shop\ndsl: 1\ndescr'), Buffer.from([0xff]), Buffer.from('ption: x\n')]);
+    // No `dsl`: a safe fix (`dsl: 1`) that --fix would apply to a readable file.
+    const bytes = Buffer.concat([Buffer.from('design: shop\ndescr'), Buffer.from([0xff]), Buffer.from('ption: x\n')]);
     const dir = tempDir({ 'u.design.yaml': bytes });
     const r = ddr(['lint', '--fix'], dir);
     assert.equal(
       r.stderr,
-      'ddr: u.design.yaml: not valid UTF-8 (line 3, column 6): read with U+FFFD for the invalid bytes\n' +
+      'ddr: u.design.yaml: not valid UTF-8 (line 2, column 6): read with U+FFFD for the invalid bytes\n' +
         'ddr: u.design.yaml: not fixed: the file is not valid UTF-8, and writing it would replace the invalid bytes\n',
     );
     assert.ok(fs.readFileSync(path.join(dir, 'u.design.yaml')).equals(bytes));
   });
 
   test('a byte-order mark survives --fix', () => {
-    const dir = tempDir({ 'bom.design.yaml': '\ufeff' + WARNING_ONLY });
+    const dir = tempDir({ 'bom.design.yaml': '\ufeff' + TO_FIX });
     ddr(['lint', '--fix'], dir);
-    assert.equal(fs.readFileSync(path.join(dir, 'bom.design.yaml'), 'utf8'), '\ufeff' + WARNING_ONLY.replace('desciption', 'description'));
+    assert.equal(fs.readFileSync(path.join(dir, 'bom.design.yaml'), 'utf8'), '\ufeff' + FIXED);
   });
 
   test('a file that changed on disk since it was read is not written', () => {

@@ -38,7 +38,7 @@ function tempDir(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-/** A design with one error (DLV001) and one safe fix (RTY006 → exponential-jitter). */
+/** A design with one error (DLV001) and one safe fix (RTY006 → exponential-jitter: 3 attempts of 1s and 300ms of backoff stay below the caller's 5s). */
 function design(name: string): string {
   return `# ${name}: a comment that must survive --fix
 design: ${name}
@@ -54,7 +54,7 @@ services:
             external: true
             idempotent: true
             timeout: 1s
-            retry: {max_attempts: 3, backoff: fixed, budget: 10%, respect_retry_after: true}
+            retry: {max_attempts: 3, backoff: fixed, initial_delay: 100ms, budget: 10%, respect_retry_after: true}
             circuit_breaker: {failure_threshold: 50%, open_for: 30s}
 channels:
   - name: events   # no delivery: DLV001
@@ -212,7 +212,8 @@ describe('invalid UTF-8', () => {
   });
 
   test('--fix does not rewrite it (that would replace its bytes), and says so', async () => {
-    const text = 'design: u\ndsl: 1\ndesciption: caf\u00e9\n';
+    // No `dsl`: a safe fix (`dsl: 1`) that --fix would apply to a readable file.
+    const text = 'design: u\ndesciption: caf\u00e9\n';
     const raw = Buffer.from(text.replace('\u00e9', '\u0000'), 'utf8');
     raw[raw.indexOf(0)] = 0xe9;
     const dir = tempDir({ 'latin1.design.yaml': raw });
@@ -220,7 +221,7 @@ describe('invalid UTF-8', () => {
     noStack(r);
     assert.equal(
       r.stderr,
-      'ddr: latin1.design.yaml: not valid UTF-8 (line 3, column 16): read with U+FFFD for the invalid bytes\n' +
+      'ddr: latin1.design.yaml: not valid UTF-8 (line 2, column 16): read with U+FFFD for the invalid bytes\n' +
         'ddr: latin1.design.yaml: not fixed: the file is not valid UTF-8, and writing it would replace the invalid bytes\n',
     );
     assert.deepEqual(fs.readFileSync(path.join(dir, 'latin1.design.yaml')), raw);

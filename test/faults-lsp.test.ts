@@ -43,7 +43,7 @@ function shown(ds: Diagnostic[]) {
 function manyFixes(n: number): string {
   let t = 'design: many-fixes\ndsl: 1\nservices:\n';
   for (let i = 0; i < n; i++) {
-    t += `  - name: s${i}\n    operations:\n      - name: op\n        type: query\n        timeout: 5s\n        calls:\n          - to: x.y\n            external: true\n            idempotent: true\n            timeout: 1s\n            retry: {max_attempts: 3, backoff: fixed, budget: 10%, respect_retry_after: true}\n            circuit_breaker: {failure_threshold: 50%, open_for: 30s}\n`;
+    t += `  - name: s${i}\n    operations:\n      - name: op\n        type: query\n        timeout: 5s\n        calls:\n          - to: x.y\n            external: true\n            idempotent: true\n            timeout: 1s\n            retry: {max_attempts: 3, backoff: fixed, initial_delay: 100ms, budget: 10%, respect_retry_after: true}\n            circuit_breaker: {failure_threshold: 50%, open_for: 30s}\n`;
   }
   return t;
 }

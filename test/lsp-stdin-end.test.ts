@@ -10,7 +10,7 @@ import { answerTo, frames, stdioSession } from './support/stdioSession';
 const DOC = 'file:///virtual/stdin-end.design.yaml';
 /** One call that retries at a fixed interval: one safe RTY006 fix for "fix all". */
 const TEXT =
-  'design: stdin-end\ndsl: 1\nservices:\n  - name: s\n    operations:\n      - name: op\n        type: query\n        timeout: 5s\n        calls:\n          - to: x.y\n            external: true\n            idempotent: true\n            timeout: 1s\n            retry: {max_attempts: 3, backoff: fixed, budget: 10%, respect_retry_after: true}\n            circuit_breaker: {failure_threshold: 50%, open_for: 30s}\n';
+  'design: stdin-end\ndsl: 1\nservices:\n  - name: s\n    operations:\n      - name: op\n        type: query\n        timeout: 5s\n        calls:\n          - to: x.y\n            external: true\n            idempotent: true\n            timeout: 1s\n            retry: {max_attempts: 3, backoff: fixed, initial_delay: 100ms, budget: 10%, respect_retry_after: true}\n            circuit_breaker: {failure_threshold: 50%, open_for: 30s}\n';
 
 describe('ddr lsp --stdio at the end of its input', () => {
   test('initialize, then the end of the input in the same write: the answer is printed, then exit code 1 (no shutdown)', async () => {

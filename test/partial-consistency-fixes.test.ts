@@ -1,5 +1,6 @@
 // The quick fixes of the partial-failure and consistency rules as an editor offers them:
-// which choices, which one is preferred, and which are safe enough for `ddr lint --fix`.
+// which choices, in which order, and that none of them (all suggestions, rules.md) is
+// preferred or applied by `ddr lint --fix`.
 // (The text each fix writes is checked by the .fixed.yaml fixtures.)
 import { strict as assert } from 'node:assert';
 import { describe as suite, test } from 'node:test';
@@ -28,14 +29,14 @@ suite('PAR001 saga-step-without-compensation', () => {
     operations:
       - {name: schedule, type: command}
 `;
-  test('offers each command of the step\'s service, undo-like names first, none safe', () => {
+  test('offers each command of the step\'s service, undo-like names first, none safe (suggestions)', () => {
     const text = doc(`${services}workflows:
   - name: checkout
     steps:
       - operation: inventory.reserve
       - operation: shipping.schedule
 `);
-    assert.deepEqual(offers(text, 'PAR001'), [['Add `compensation: inventory.release`', 'Add `compensation: inventory.audit`']]);
+    assert.deepEqual(offers(text, 'PAR001'), [['Add `compensation: inventory.release` (changes the design)', 'Add `compensation: inventory.audit` (changes the design)']]);
     assert.equal(fixAll(text).applied.length, 0);
   });
   test('declines when the service has no other operation', () => {
@@ -50,12 +51,12 @@ suite('PAR001 saga-step-without-compensation', () => {
 });
 
 suite('PAR002 partial-failure-policy-undefined', () => {
-  test('offers the three policies, compensate preferred, none safe', () => {
+  test('offers the three policies, compensate preferred, none safe (suggestions)', () => {
     assert.deepEqual(offers(doc('workflows:\n  - name: checkout\n    pattern: saga\n'), 'PAR002'), [
       [
-        'Declare `on_partial_failure: compensate` [preferred]',
-        'Declare `on_partial_failure: rollback`',
-        'Declare `on_partial_failure: accept-partial`',
+        'Declare `on_partial_failure: compensate` (changes the design)',
+        'Declare `on_partial_failure: rollback` (changes the design)',
+        'Declare `on_partial_failure: accept-partial` (changes the design)',
       ],
     ]);
   });
@@ -67,17 +68,17 @@ workflows:
     pattern: atomic
     requirements: [R1]
 `);
-    assert.deepEqual(offers(text, 'PAR002'), [['Declare `on_partial_failure: rollback` [preferred]', 'Declare `on_partial_failure: compensate`']]);
+    assert.deepEqual(offers(text, 'PAR002'), [['Declare `on_partial_failure: rollback` (changes the design)', 'Declare `on_partial_failure: compensate` (changes the design)']]);
   });
 });
 
 suite('PAR003 batch-without-partial-semantics', () => {
-  test('offers multi-status (preferred) or all-or-nothing, neither safe', () => {
+  test('offers multi-status (preferred) or all-or-nothing, neither safe (suggestions)', () => {
     const text = doc('services:\n  - name: catalog\n    operations:\n      - {name: import, batch: true}\n');
-    assert.deepEqual(offers(text, 'PAR003'), [['Add `partial_success: multi-status` [preferred]', 'Add `partial_success: all-or-nothing`']]);
+    assert.deepEqual(offers(text, 'PAR003'), [['Add `partial_success: multi-status` (changes the design)', 'Add `partial_success: all-or-nothing` (changes the design)']]);
     assert.equal(fixAll(text).applied.length, 0);
   });
-  test('a rollback requirement leaves all-or-nothing as the one safe answer', () => {
+  test('a rollback requirement leaves all-or-nothing as the one answer (a suggestion)', () => {
     const text = doc(`requirements:
   - {id: R9, text: Imports apply whole, partial_success: rollback}
 services:
@@ -85,30 +86,30 @@ services:
     operations:
       - {name: import, batch: true, requirements: [R9]}
 `);
-    assert.deepEqual(offers(text, 'PAR003'), [['Add `partial_success: all-or-nothing` [preferred] [safe]']]);
-    assert.deepEqual(fixAll(text).applied, [{ ruleId: 'PAR003', title: 'Add `partial_success: all-or-nothing`' }]);
+    assert.deepEqual(offers(text, 'PAR003'), [['Add `partial_success: all-or-nothing` (changes the design)']]);
+    assert.deepEqual(fixAll(text).applied, []);
   });
 });
 
 suite('PAR009 rollback-policy-contradicts-prd', () => {
   const req = 'requirements:\n  - {id: R1, text: No half-booked trips, partial_success: rollback}\n';
-  test('a saga compensates, an atomic workflow rolls back: each the one safe answer', () => {
+  test('a saga compensates, an atomic workflow rolls back: each the one answer (a suggestion)', () => {
     const text = doc(`${req}workflows:
   - {name: a, pattern: saga, on_partial_failure: accept-partial, requirements: [R1]}
   - {name: b, pattern: atomic, on_partial_failure: accept-partial, requirements: [R1]}
 `);
-    assert.deepEqual(offers(text, 'PAR009'), [['Use `on_partial_failure: compensate` [preferred] [safe]'], ['Use `on_partial_failure: rollback` [preferred] [safe]']]);
+    assert.deepEqual(offers(text, 'PAR009'), [['Use `on_partial_failure: compensate` (changes the design)'], ['Use `on_partial_failure: rollback` (changes the design)']]);
   });
   test('without a pattern, both are offered and --fix leaves the choice', () => {
     const text = doc(`${req}workflows:\n  - {name: a, on_partial_failure: accept-partial, requirements: [R1]}\n`);
-    assert.deepEqual(offers(text, 'PAR009'), [['Use `on_partial_failure: compensate` [preferred]', 'Use `on_partial_failure: rollback`']]);
+    assert.deepEqual(offers(text, 'PAR009'), [['Use `on_partial_failure: compensate` (changes the design)', 'Use `on_partial_failure: rollback` (changes the design)']]);
     assert.equal(fixAll(text).applied.length, 0);
   });
 });
 
 suite('PAR005, PAR007: placeholders and changes of pattern are never applied by --fix', () => {
   test('PAR005 offers a skeleton to fill in, unsafe', () => {
-    assert.deepEqual(offers(doc('workflows:\n  - name: checkout\n'), 'PAR005'), [['Add a failure scenario to fill in [preferred]']]);
+    assert.deepEqual(offers(doc('workflows:\n  - name: checkout\n'), 'PAR005'), [['Add a failure scenario to fill in (changes the design)']]);
   });
   test('PAR007 offers atomic, unsafe', () => {
     const text = doc(`services:
@@ -121,63 +122,63 @@ workflows:
     pattern: saga
     steps: [{operation: orders.create, compensation: orders.cancel}, {operation: orders.cancel}]
 `);
-    assert.deepEqual(offers(text, 'PAR007'), [['Use `pattern: atomic` [preferred]']]);
+    assert.deepEqual(offers(text, 'PAR007'), [['Use `pattern: atomic` (changes the design)']]);
   });
 });
 
 suite('CNS002 eventual-without-staleness-bound', () => {
-  test("the requirement's bound is safe; without one, 5s is only a placeholder", () => {
+  test("the requirement's bound or, without one, 5s is only a placeholder", () => {
     const text = doc(`requirements:
   - {id: R4, text: Prices may lag, max_staleness: 30s}
 data:
   - {name: a, consistency: eventual, requirements: [R4]}
   - {name: b, consistency: eventual}
 `);
-    assert.deepEqual(offers(text, 'CNS002'), [['Add `staleness_bound: 30s` (requirement R4) [preferred] [safe]'], ['Add `staleness_bound: 5s` [preferred]']]);
+    assert.deepEqual(offers(text, 'CNS002'), [['Add `staleness_bound: 30s` (requirement R4) (changes the design)'], ['Add `staleness_bound: 5s` (changes the design)']]);
   });
 });
 
 suite('CNS004 eventual-without-convergence', () => {
-  test('time-bound is safe only when a staleness bound in time is declared', () => {
+  test('time-bound comes first when a staleness bound in time is declared', () => {
     const text = doc(`data:
   - {name: a, consistency: eventual, staleness_bound: 30s}
   - {name: b, consistency: eventual}
 `);
     assert.deepEqual(offers(text, 'CNS004'), [
-      ['Add `convergence: time-bound` (within the 30s staleness bound) [preferred] [safe]', 'Add `convergence: version-bound`'],
-      ['Add `convergence: time-bound` [preferred]', 'Add `convergence: version-bound`'],
+      ['Add `convergence: time-bound` (within the 30s staleness bound) (changes the design)', 'Add `convergence: version-bound` (changes the design)'],
+      ['Add `convergence: time-bound` (changes the design)', 'Add `convergence: version-bound` (changes the design)'],
     ]);
   });
 });
 
 suite('CNS006 strong-where-eventual-suffices', () => {
   test('offers eventual, unsafe: the data then needs its bounds declared', () => {
-    assert.deepEqual(offers(doc('data:\n  - {name: a, category: cache, consistency: strong}\n'), 'CNS006'), [['Use `consistency: eventual` [preferred]']]);
+    assert.deepEqual(offers(doc('data:\n  - {name: a, category: cache, consistency: strong}\n'), 'CNS006'), [['Use `consistency: eventual` (changes the design)']]);
   });
 });
 
 suite('CNS007 consistency-undeclared', () => {
-  test('strong is the one safe answer for a balance, a stock count, authorization or a strong requirement', () => {
+  test('strong is the one answer (a suggestion) for a balance, a stock count, authorization or a strong requirement', () => {
     const text = doc(`requirements:
   - {id: R3, text: Stock is never oversold, consistency: strong}
 data:
   - {name: a, category: financial-balance}
   - {name: b, requirements: [R3]}
 `);
-    assert.deepEqual(offers(text, 'CNS007'), [['Declare `consistency: strong` [preferred] [safe]'], ['Declare `consistency: strong` [preferred] [safe]']]);
+    assert.deepEqual(offers(text, 'CNS007'), [['Declare `consistency: strong` (changes the design)'], ['Declare `consistency: strong` (changes the design)']]);
   });
   test('otherwise a choice: eventual first for a cache, strong first for other data', () => {
     const text = doc('data:\n  - {name: a, category: cache}\n  - {name: b, category: other}\n');
     assert.deepEqual(offers(text, 'CNS007'), [
-      ['Declare `consistency: eventual`', 'Declare `consistency: strong`'],
-      ['Declare `consistency: strong`', 'Declare `consistency: eventual`'],
+      ['Declare `consistency: eventual` (changes the design)', 'Declare `consistency: strong` (changes the design)'],
+      ['Declare `consistency: strong` (changes the design)', 'Declare `consistency: eventual` (changes the design)'],
     ]);
     assert.equal(fixAll(text).applied.length, 0);
   });
 });
 
-suite('safe one-answer fixes', () => {
-  test('CNS001, CNS003 and PAR004 are applied by --fix', () => {
+suite('one-answer fixes that change a decision (rules.md: suggestions)', () => {
+  test('CNS001, CNS003 and PAR004 are never applied by --fix, though each is the one answer', () => {
     const text = doc(`requirements:
   - {id: R4, text: Prices may lag, max_staleness: 30s}
 services:
@@ -190,7 +191,13 @@ data:
   - {name: a, category: financial-balance, consistency: eventual}
   - {name: b, consistency: eventual, staleness_bound: 5m, convergence: time-bound, stale_reads: versioned, requirements: [R4]}
 `);
-    const applied = fixAll(text).applied.map((x) => x.ruleId).sort();
-    assert.deepEqual(applied, ['CNS001', 'CNS003', 'PAR004']);
+    const fixed = fixAll(text);
+    assert.deepEqual(fixed.applied, []);
+    assert.equal(fixed.text, text);
+    const a = analyze(text);
+    for (const id of ['CNS001', 'CNS003', 'PAR004']) {
+      const f = a.findings.find((x) => x.ruleId === id)!;
+      assert.deepEqual(fixesFor(a, f).map((x) => [x.applicability, !!x.preferred]), [['suggestion', false]], id);
+    }
   });
 });

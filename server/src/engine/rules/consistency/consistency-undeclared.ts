@@ -21,7 +21,7 @@ export const consistencyUndeclared = defineRule({
       bad: 'design: wallet\ndsl: 1\ndata:\n  - name: account-balance\n    category: financial-balance\n',
       good: 'design: wallet\ndsl: 1\ndata:\n  - name: account-balance\n    category: financial-balance\n    consistency: strong\n',
     },
-    fix: 'Adds `consistency: strong` as the one safe fix when the category or a cited requirement demands strong consistency; otherwise offers `strong` and `eventual` as a choice (eventual first for caches, read replicas, catalog and analytics data, or when a cited requirement accepts eventual consistency), which `--fix` leaves to the author.',
+    fix: 'Adds `consistency: strong` as the one answer when the category or a cited requirement demands strong consistency; otherwise offers `strong` and `eventual` as a choice (eventual first for caches, read replicas, catalog and analytics data, or when a cited requirement accepts eventual consistency), which `--fix` leaves to the author.',
   },
   on: 'data',
   check(el, ctx) {

@@ -52,7 +52,7 @@ export const eventualWhereStrongRequired = defineRule({
       bad: 'design: wallet\ndsl: 1\ndata:\n  - name: account-balance\n    category: financial-balance\n    consistency: eventual\n    staleness_bound: 5s\n',
       good: 'design: wallet\ndsl: 1\ndata:\n  - name: account-balance\n    category: financial-balance\n    consistency: strong\n',
     },
-    fix: 'Replaces `eventual` with `strong` (a safe fix: the category or the PRD leaves no other answer). Keys that only eventual consistency uses (`staleness_bound`, `convergence`, `stale_reads`) are left for the author to remove.',
+    fix: 'Replaces `eventual` with `strong` (the one answer the category or the PRD leaves, yet a suggestion: it changes a stated decision, so `--fix` leaves it to the author). Keys that only eventual consistency uses (`staleness_bound`, `convergence`, `stale_reads`) are left for the author to remove.',
   },
   on: 'data',
   check(el, ctx) {

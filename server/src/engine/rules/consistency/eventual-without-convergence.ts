@@ -19,7 +19,7 @@ export const eventualWithoutConvergence = defineRule({
       bad: 'design: shop\ndsl: 1\ndata:\n  - name: price-cache\n    category: cache\n    consistency: eventual\n    staleness_bound: 30s\n    stale_reads: entries carry a version\n',
       good: 'design: shop\ndsl: 1\ndata:\n  - name: price-cache\n    category: cache\n    consistency: eventual\n    staleness_bound: 30s\n    convergence: time-bound\n    stale_reads: entries carry a version\n',
     },
-    fix: 'Adds `convergence: time-bound` (preferred) or `convergence: version-bound`. Time-bound is a safe fix when the data already declares a `staleness_bound`, which is a bound in time; otherwise the choice is the author\'s.',
+    fix: 'Adds `convergence: time-bound` (preferred) or `convergence: version-bound`. Time-bound fits data that already declares a `staleness_bound`, which is a bound in time; either way the choice is the author\'s (a suggestion).',
   },
   on: 'data',
   check(el, ctx) {

@@ -20,7 +20,7 @@ export const eventualWithoutStalenessBound = defineRule({
       bad: 'design: shop\ndsl: 1\ndata:\n  - name: price-cache\n    category: cache\n    consistency: eventual\n    convergence: time-bound\n    stale_reads: entries carry a version\n',
       good: 'design: shop\ndsl: 1\ndata:\n  - name: price-cache\n    category: cache\n    consistency: eventual\n    staleness_bound: 30s\n    convergence: time-bound\n    stale_reads: entries carry a version\n',
     },
-    fix: "Adds `staleness_bound:` with the tightest `max_staleness` of the cited requirements (a safe fix); without one, adds `staleness_bound: 5s` as a placeholder to adjust (an unsafe fix: `--fix` leaves it to the author).",
+    fix: "Adds `staleness_bound:` with the tightest `max_staleness` of the cited requirements; without one, adds `staleness_bound: 5s` as a placeholder to adjust. A suggestion either way: `--fix` leaves the bound to the author.",
   },
   on: 'data',
   check(el, ctx) {

@@ -30,7 +30,7 @@ export const stalenessExceedsRequirement = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R4\n    text: Product pages may show prices up to 30 seconds old\n    consistency: eventual\n    max_staleness: 30s\ndata:\n  - name: price-cache\n    category: cache\n    consistency: eventual\n    staleness_bound: 5m\n    convergence: time-bound\n    stale_reads: entries carry a version\n    requirements: [R4]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R4\n    text: Product pages may show prices up to 30 seconds old\n    consistency: eventual\n    max_staleness: 30s\ndata:\n  - name: price-cache\n    category: cache\n    consistency: eventual\n    staleness_bound: 30s\n    convergence: time-bound\n    stale_reads: entries carry a version\n    requirements: [R4]\n',
     },
-    fix: "Sets `staleness_bound` to the tightest `max_staleness` of the cited requirements (a safe fix: the PRD's bound is the one right answer).",
+    fix: "Sets `staleness_bound` to the tightest `max_staleness` of the cited requirements (the PRD's bound; a suggestion, since it changes a stated bound: `--fix` leaves it to the author).",
   },
   on: 'data',
   check(el, ctx) {

@@ -17,7 +17,7 @@ export const atMostOnceLosesRequiredData = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Every payment is recorded in the ledger\n    loss: unacceptable\nchannels:\n  - name: payment-events\n    delivery: at-most-once\n    ordering: none\n    out_of_order: entries carry the payment version\n    requirements: [R1]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Every payment is recorded in the ledger\n    loss: unacceptable\nchannels:\n  - name: payment-events\n    delivery: at-least-once\n    ordering: none\n    out_of_order: entries carry the payment version\n    requirements: [R1]\n',
     },
-    fix: 'Replaces `at-most-once` with `at-least-once`, keeping the value\'s quotes: the one guarantee that meets the requirement without defaulting to exactly-once, so the fix is safe. Consumers that neither deduplicate nor are idempotent are then DLV004\'s to report. Declines when another channel shares the value through a `<<` merge: rewriting it would change both.',
+    fix: 'Replaces `at-most-once` with `at-least-once`, keeping the value\'s quotes: the one guarantee that meets the requirement without defaulting to exactly-once; a suggestion all the same, since it changes a stated guarantee: `--fix` leaves it to the author. Consumers that neither deduplicate nor are idempotent are then DLV004\'s to report. Declines when another channel shares the value through a `<<` merge: rewriting it would change both.',
   },
   on: 'channel',
   check(el, ctx) {

@@ -19,7 +19,7 @@ export const idempotencyKeyWithoutRetention = defineRule({
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: command\n        timeout: 2s\n        idempotency:\n          key: header:Idempotency-Key\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: command\n        timeout: 2s\n        idempotency:\n          key: header:Idempotency-Key\n          retention: 24h\n',
     },
-    fix: 'Adds `retention: 24h` to the `idempotency` mapping, beside its `key`, in its own style (block or flow); `--fix` applies it. When a caller of the operation retries for a day or longer (its retry `deadline`), proposes whole days beyond that deadline instead, as the author\'s choice.',
+    fix: 'Adds `retention: 24h` to the `idempotency` mapping, beside its `key`, in its own style (block or flow): a suggestion, since how long keys are kept is the author\'s to confirm. When a caller of the operation retries for a day or longer (its retry `deadline`), proposes whole days beyond that deadline instead, as the author\'s choice.',
   },
   on: 'idempotency',
   check(el, ctx) {

@@ -18,7 +18,7 @@ export const partitionKeyMismatch = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: customer_id\n    requirements: [R1]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: order_id\n    requirements: [R1]\n',
     },
-    fix: "Replaces the `partition_key` with the requirement's `ordering_key`, keeping the value's quotes: the one right answer when the cited requirements name one key, so the fix is safe. Declines when they name several: no single partition key meets them all, and which requirement gives way is the author's call. Declines when another channel shares the value through a `<<` merge: rewriting it would change both.",
+    fix: "Replaces the `partition_key` with the requirement's `ordering_key`, keeping the value's quotes: the one right answer when the cited requirements name one key, yet a suggestion: it changes how the channel is partitioned. Declines when they name several: no single partition key meets them all, and which requirement gives way is the author's call. Declines when another channel shares the value through a `<<` merge: rewriting it would change both.",
   },
   on: 'channel',
   check(el, ctx) {

@@ -30,7 +30,7 @@ export const partitionKeyMissing = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    requirements: [R1]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R1\n    text: Events of one order are applied in order\n    ordering: per-key\n    ordering_key: order_id\nchannels:\n  - name: order-events\n    delivery: at-most-once\n    ordering: per-partition\n    partition_key: order_id\n    requirements: [R1]\n',
     },
-    fix: 'Adds `partition_key:` after `ordering`, set to the `ordering_key` of the requirements the channel cites: safe when they name one key, one unsafe fix per key when they name several. Declines when no cited requirement names an `ordering_key`: the context identifier is the author\'s to state.',
+    fix: 'Adds `partition_key:` after `ordering`, set to the `ordering_key` of the requirements the channel cites: one choice per key when they name several; a suggestion either way. Declines when no cited requirement names an `ordering_key`: the context identifier is the author\'s to state.',
   },
   on: 'channel',
   check(el, ctx) {

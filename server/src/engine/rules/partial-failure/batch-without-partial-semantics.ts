@@ -19,7 +19,7 @@ export const batchWithoutPartialSemantics = defineRule({
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: catalog\n    operations:\n      - name: import-prices\n        type: command\n        interaction: batch\n        batch: true\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: catalog\n    operations:\n      - name: import-prices\n        type: command\n        interaction: batch\n        batch: true\n        partial_success: multi-status\n',
     },
-    fix: 'Adds `partial_success: multi-status` (preferred) or `partial_success: all-or-nothing`. When a requirement the operation cites demands a rollback, only `all-or-nothing` is offered, as a safe fix; otherwise the choice is the author\'s.',
+    fix: 'Adds `partial_success: multi-status` (preferred) or `partial_success: all-or-nothing`. When a requirement the operation cites demands a rollback, only `all-or-nothing` is offered. A suggestion: the choice is the author\'s to confirm.',
   },
   on: 'operation',
   check(op, ctx) {

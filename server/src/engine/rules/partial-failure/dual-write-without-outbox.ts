@@ -18,7 +18,7 @@ export const dualWriteWithoutOutbox = defineRule({
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        writes: [orders-db]\n        publishes: [order-events]\nchannels:\n  - name: order-events\ndata:\n  - name: orders-db\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        writes: [orders-db]\n        publishes: [order-events]\n        outbox: true\nchannels:\n  - name: order-events\ndata:\n  - name: orders-db\n',
     },
-    fix: 'Sets `outbox: true`, inserting it or replacing `false` (a safe fix: the outbox is the remedy the knowledge contract names). Declines nothing else.',
+    fix: 'Sets `outbox: true`, inserting it or replacing `false` (the remedy the knowledge contract names; a suggestion, since it changes how the operation publishes). Declines nothing else.',
   },
   on: 'operation',
   check(op, ctx) {

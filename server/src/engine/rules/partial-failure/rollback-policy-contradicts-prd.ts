@@ -17,7 +17,7 @@ export const rollbackPolicyContradictsPrd = defineRule({
       bad: 'design: shop\ndsl: 1\nrequirements:\n  - id: R5\n    text: A payment taken without a shipment is refunded\n    partial_success: rollback\nworkflows:\n  - name: checkout\n    pattern: saga\n    on_partial_failure: accept-partial\n    requirements: [R5]\n',
       good: 'design: shop\ndsl: 1\nrequirements:\n  - id: R5\n    text: A payment taken without a shipment is refunded\n    partial_success: rollback\nworkflows:\n  - name: checkout\n    pattern: saga\n    on_partial_failure: compensate\n    requirements: [R5]\n',
     },
-    fix: 'Replaces `accept-partial` with `compensate` for a saga (`rollback` for an atomic workflow): a safe fix, since the requirement leaves no other answer. Without a valid `pattern` both are offered, and `--fix` leaves the choice to the author.',
+    fix: 'Replaces `accept-partial` with `compensate` for a saga (`rollback` for an atomic workflow): the answer the requirement leaves. Without a valid `pattern` both are offered. A suggestion either way: `--fix` leaves the policy to the author.',
   },
   on: 'workflow',
   check(wf, ctx) {

@@ -16,7 +16,7 @@ export const fixedBackoff = defineRule({
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: fixed\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',
     },
-    fix: 'Replaces `fixed` with `exponential-jitter`, the recommended default with randomness added, keeping the value\'s quotes: a safe fix. A policy with `max_attempts: 1` retries nothing and is not reported.',
+    fix: 'Replaces `fixed` with `exponential-jitter`, the recommended default with randomness added, keeping the value\'s quotes: safe where the policy has a `deadline`, or where its worst-case duration with the new backoff stays below the caller\'s `timeout`; elsewhere a suggestion, since the retries may then outlast the caller. A policy with `max_attempts: 1` retries nothing and is not reported.',
   },
   on: 'retry',
   check(el, ctx) {

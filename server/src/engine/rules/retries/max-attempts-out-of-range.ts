@@ -18,7 +18,7 @@ export const maxAttemptsOutOfRange = defineRule({
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 8\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',
     },
-    fix: 'Sets `max_attempts: 5`, the nearest value in the typical range: a safe fix. Where a provider\'s SLA asks for more, waive the finding with a reason instead.',
+    fix: 'Sets `max_attempts: 5`, the nearest value in the typical range: a suggestion, since it shrinks a chosen retry window. Where a provider\'s SLA asks for more, waive the finding with a reason instead.',
   },
   on: 'retry',
   check(el, ctx) {

@@ -15,7 +15,7 @@ export const retryWithoutBackoff = defineRule({
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: get-order\n        type: query\n        timeout: 2s\n        calls:\n          - to: catalog.get-price\n            timeout: 300ms\n            retry:\n              max_attempts: 3\n              backoff: exponential-jitter\n              retry_on: [502, 504, network]\n              budget: 10%\n              deadline: 1s\n  - name: catalog\n    operations:\n      - name: get-price\n        type: query\n        timeout: 300ms\n',
     },
-    fix: 'Adds `backoff: exponential-jitter` to the policy, in its own block or flow style: a safe fix. A `backoff` with an invalid value counts as present (DSN003 reports it); a policy with `max_attempts: 1` retries nothing and is not reported.',
+    fix: 'Adds `backoff: exponential-jitter` to the policy, in its own block or flow style: safe where the policy has a `deadline`, or where its worst-case duration with the new backoff stays below the caller\'s `timeout`; elsewhere a suggestion. A `backoff` with an invalid value counts as present (DSN003 reports it); a policy with `max_attempts: 1` retries nothing and is not reported.',
   },
   on: 'retry',
   check(el, ctx) {

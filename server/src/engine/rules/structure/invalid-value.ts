@@ -19,7 +19,7 @@ export const invalidValue = defineRule({
       bad: 'design: checkout\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: lookup\n        type: qurey\n        timeout: 2\n',
       good: 'design: checkout\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: lookup\n        type: query\n        timeout: 2s\n',
     },
-    fix: 'Replaces the value with the closest allowed value (`qurey` → `query`, `2 seconds` → `2s`); declines when none is close.',
+    fix: 'Replaces the value with the closest allowed value (`qurey` → `query`, `2 seconds` → `2s`); a suggestion, since the author confirms the value. Declines when none is close.',
   },
   on: 'any',
   check(el, ctx) {

@@ -16,7 +16,7 @@ export const missingRequired = defineRule({
       bad: 'design: checkout\nservices:\n  - operations: []\n',
       good: 'design: checkout\ndsl: 1\nservices:\n  - name: payments\n    operations: []\n',
     },
-    fix: 'Inserts the key with a placeholder to fill in (an unsafe fix: `--fix` leaves it to the author).',
+    fix: 'Inserts `dsl: 1`, the one version there is (a safe fix), or the key with a placeholder to fill in (a suggestion: `--fix` leaves it to the author).',
   },
   on: 'any',
   check(el, ctx) {

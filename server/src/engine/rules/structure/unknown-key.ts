@@ -15,7 +15,7 @@ export const unknownKey = defineRule({
       bad: 'design: checkout\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: query\n        timout: 2s\n',
       good: 'design: checkout\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: query\n        timeout: 2s\n',
     },
-    fix: 'Renames the key to the closest key the DSL defines at that place ("did you mean"); declines when no key is close.',
+    fix: 'Renames the key to the closest key the DSL defines at that place ("did you mean"): a suggestion, since the renamed key changes what other rules see. Declines when no key is close.',
   },
   on: 'any',
   check(el, ctx) {

@@ -67,7 +67,7 @@ export const unresolvedReference = defineRule({
       bad: 'design: checkout\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: query\n        timeout: 2s\n        calls:\n          - to: fraud.scroe\n            timeout: 500ms\n  - name: fraud\n    operations:\n      - name: score\n        type: query\n        timeout: 1s\n',
       good: 'design: checkout\ndsl: 1\nservices:\n  - name: payments\n    operations:\n      - name: charge\n        type: query\n        timeout: 2s\n        calls:\n          - to: fraud.score\n            timeout: 500ms\n  - name: fraud\n    operations:\n      - name: score\n        type: query\n        timeout: 1s\n',
     },
-    fix: 'Replaces the reference with the closest existing name of the right kind; declines when none is close.',
+    fix: 'Replaces the reference with the closest existing name of the right kind: a suggestion, since the author confirms the target. Declines when none is close.',
   },
   on: 'any',
   check(el, ctx) {

@@ -17,7 +17,7 @@ export const timeoutRetryNotIdempotent = defineRule({
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        type: query\n        timeout: 5s\n        calls:\n          - to: card-gateway.capture\n            external: true\n            timeout: 2s\n            on_timeout: retry\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        type: query\n        timeout: 5s\n        calls:\n          - to: card-gateway.capture\n            external: true\n            timeout: 2s\n            on_timeout: reconcile\n',
     },
-    fix: 'Replaces `retry` with `reconcile` (check the state before retrying), keeping the value\'s quotes; `--fix` applies it. The other cure, making the target idempotent, is DUP001\'s fix on the target (or `idempotent: true` on an external call, when the external system deduplicates).',
+    fix: 'Replaces `retry` with `reconcile` (check the state before retrying), keeping the value\'s quotes: a suggestion, since how to handle an unknown outcome is the author\'s decision. The other cure, making the target idempotent, is DUP001\'s fix on the target (or `idempotent: true` on an external call, when the external system deduplicates).',
   },
   on: 'call',
   check(el, ctx) {

@@ -16,7 +16,7 @@ export const timeoutTreatedAsFailure = defineRule({
       bad: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        type: query\n        timeout: 5s\n        calls:\n          - to: card-gateway.authorize\n            external: true\n            timeout: 2s\n            on_timeout: fail\n',
       good: 'design: shop\ndsl: 1\nservices:\n  - name: orders\n    operations:\n      - name: place-order\n        type: query\n        timeout: 5s\n        calls:\n          - to: card-gateway.authorize\n            external: true\n            timeout: 2s\n            on_timeout: reconcile\n',
     },
-    fix: 'Replaces `fail` with `reconcile` (check the state before going on), keeping the value\'s quotes; `--fix` applies it. Where the target is idempotent, `retry` is offered as a second choice.',
+    fix: 'Replaces `fail` with `reconcile` (check the state before going on), keeping the value\'s quotes: a suggestion, since how to handle an unknown outcome is the author\'s decision. Where the target is idempotent, `retry` is offered as a second choice.',
   },
   on: 'call',
   check(el, ctx) {
