@@ -214,7 +214,7 @@ describe('hover', () => {
       [
         '**RTY006 fixed-backoff**',
         '**Why it matters:** A fixed interval is "predictable but may overwhelm recovering service": while the target recovers, every caller keeps retrying at the same rate, and the load it cannot yet carry keeps it down.',
-        "**How to fix it:** Replaces `fixed` with `exponential-jitter`, the recommended default with randomness added, keeping the value's quotes: a safe fix.",
+        "**How to fix it:** Replaces `fixed` with `exponential-jitter`, the recommended default with randomness added, keeping the value's quotes …",
         `[RTY006 documentation](${docs('RTY006')})`,
       ].join('\n\n'),
     );
@@ -230,7 +230,7 @@ describe('hover', () => {
       [
         '**CNS007 consistency-undeclared**',
         '**Why it matters:** The knowledge contract asks to "Document which data is eventually consistent and which is strongly consistent": readers of undeclared data cannot tell whether the answer they get is the latest write or a stale copy …',
-        '**How to fix it:** Adds `consistency: strong` as the one safe fix when the category or a cited requirement demands strong consistency …',
+        '**How to fix it:** Adds `consistency: strong` as the one answer when the category or a cited requirement demands strong consistency …',
         `[CNS007 documentation](${docs('CNS007')})`,
       ].join('\n\n'),
     );
@@ -294,8 +294,10 @@ describe('code actions', () => {
     const uri = 'file:///virtual/stale.design.yaml';
     await c.open(uri, FLAWED);
     const { actions } = await actionsFor(uri, 'DSN002');
-    const rename = actions.find((a) => a.title === 'Rename to `timeout`')!;
-    assert.equal(rename.isPreferred, true);
+    // A suggestion (rules.md: the rename changes what other rules see): never preferred,
+    // and its title says it decides.
+    const rename = actions.find((a) => a.title === 'Rename to `timeout` (changes the design)')!;
+    assert.equal(rename.isPreferred, undefined);
     const fixAllAction = actions.find((a) => a.kind === 'source.fixAll.ddr')!;
     await c.change(uri, [{ range: range(0, 0, 0, 0), text: '# a comment\n' }]);
     assert.deepEqual(await c.applyEdit(rename.edit!), { applied: false, failureReason: "version 1 is not the document's version 2" });
@@ -344,7 +346,8 @@ describe('code actions', () => {
     assert.deepEqual(asked.map((a) => a.title), ['Fix all auto-fixable findings']);
     const expected = fixAll(FLAWED).text;
     assert.notEqual(expected, FLAWED);
-    assert.equal(expected, FLAWED.replace('backoff: fixed\n', 'backoff: exponential-jitter\n').replace('timout: 300ms', 'timeout: 300ms'));
+    // The safe fix only: DSN002's rename of `timout` is a suggestion, left to the author.
+    assert.equal(expected, FLAWED.replace('backoff: fixed\n', 'backoff: exponential-jitter\n'));
     await c.applyEdit(asked[0].edit!);
     assert.equal(c.text(uri), expected);
     // Lazily: without `only`, the action comes without an edit and codeAction/resolve adds it.
