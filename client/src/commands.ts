@@ -4,8 +4,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RULES } from '../../server/src/engine/registry';
-import { docsUrl } from '../../server/src/engine/rule';
 import { AreaNode, ChecklistProvider, FindingNode, revealFinding } from './checklist';
 import {
   ChecklistState,
@@ -70,11 +68,28 @@ function ruleAtCursor(): string | undefined {
   return undefined;
 }
 
+/** A rule as the client knows it: docs/rules/rules.json, written by `npm run gen` from the registry. */
+interface RuleEntry {
+  id: string;
+  name: string;
+  summary: string;
+  docsUrl: string;
+}
+
+let rulesCache: RuleEntry[] | undefined;
+
+/** The rules, read once from the generated list that ships with the extension (the client loads no engine). */
+function rulesOf(context: vscode.ExtensionContext): RuleEntry[] {
+  rulesCache ??= JSON.parse(fs.readFileSync(context.asAbsolutePath(path.join('docs', 'rules', 'rules.json')), 'utf8')) as RuleEntry[];
+  return rulesCache;
+}
+
 export async function openRuleDocs(context: vscode.ExtensionContext, arg?: string | FindingNode): Promise<string | undefined> {
+  const RULES = rulesOf(context);
   let id = typeof arg === 'string' ? arg : arg?.finding?.ruleId;
   if (!id) {
     const here = ruleAtCursor();
-    const items = RULES.map((r) => ({ label: r.id, description: r.name, detail: r.docs.summary, picked: r.id === here }));
+    const items = RULES.map((r) => ({ label: r.id, description: r.name, detail: r.summary, picked: r.id === here }));
     if (here) {
       items.sort((a, b) => (a.label === here ? -1 : b.label === here ? 1 : 0));
     }
@@ -96,7 +111,7 @@ export async function openRuleDocs(context: vscode.ExtensionContext, arg?: strin
   if (fs.existsSync(local)) {
     await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(local));
   } else {
-    await vscode.env.openExternal(vscode.Uri.parse(docsUrl(rule)));
+    await vscode.env.openExternal(vscode.Uri.parse(rule.docsUrl));
   }
   return rule.id;
 }

@@ -1,8 +1,9 @@
-// `npm run gen`: writes docs/rules/<ID>.md, docs/rules/README.md and README.md's rule
+// `npm run gen`: writes docs/rules/<ID>.md, docs/rules/README.md, docs/rules/rules.json and README.md's rule
 // table (between `<!-- rules:start -->` and `<!-- rules:end -->`) from the registry.
 // `npm run gen -- --check` writes nothing and exits 1 when a generated file is stale.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { docsUrl } from '../engine/rule';
 import { AREA_TITLES, AREAS } from '../engine/types';
 import { catalogOrder } from './rules';
 import { fixKind, ruleMarkdown, ruleSourcePath } from './ruleDocs';
@@ -73,6 +74,16 @@ function docsIndex(): string {
   return parts.join('\n');
 }
 
+/**
+ * docs/rules/rules.json: each rule's id, name, summary and page, for the VS Code client's
+ * "Open Rule Documentation" quick pick, which thus loads no engine (issue 16, item 6).
+ */
+export const RULES_JSON = `${DOCS_DIR}/rules.json`;
+
+export function rulesJson(): string {
+  return JSON.stringify(catalogOrder().map((r) => ({ id: r.id, name: r.name, summary: r.docs.summary, docsUrl: docsUrl(r) })), null, 2) + '\n';
+}
+
 /** Every generated file, relative to the repository root, with the text gen writes. */
 export function generatedFiles(repoRoot: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -80,6 +91,7 @@ export function generatedFiles(repoRoot: string): Map<string, string> {
     out.set(`${DOCS_DIR}/${r.id}.md`, ruleMarkdown(r, ruleSourcePath(r)));
   }
   out.set(`${DOCS_DIR}/README.md`, docsIndex());
+  out.set(RULES_JSON, rulesJson());
   const readmePath = path.join(repoRoot, 'README.md');
   out.set('README.md', withTable(fs.existsSync(readmePath) ? fs.readFileSync(readmePath, 'utf8') : undefined));
   return out;
