@@ -16,8 +16,10 @@ import { AREA_TITLES, AREAS, Area, Finding, Range, Severity, TextEdit } from './
 import { Editor } from './yaml/edit';
 import { lineOf, isMap } from './yaml/parse';
 
-export type ChecklistState = 'open' | 'done' | 'accepted-risk';
-export const CHECKLIST_STATES: readonly ChecklistState[] = ['open', 'done', 'accepted-risk'];
+// The states' one home is schema.ts (the DSL); state names below are typed by it.
+import { CHECKLIST_STATES, ChecklistState, DEFAULT_CHECKLIST_STATE } from './schema';
+export { CHECKLIST_STATES, DEFAULT_CHECKLIST_STATE };
+export type { ChecklistState };
 
 export interface ChecklistArea {
   area: Area;
@@ -93,7 +95,7 @@ export function checklistOf(a: Analysis): ChecklistSummary {
   }
   const areas = AREAS.map((area): ChecklistArea => {
     const e = entries.find((x) => x.area === area);
-    const state: ChecklistState = e && (CHECKLIST_STATES as readonly unknown[]).includes(e.state) ? (e.state as ChecklistState) : 'open';
+    const state: ChecklistState = e && (CHECKLIST_STATES as readonly unknown[]).includes(e.state) ? (e.state as ChecklistState) : DEFAULT_CHECKLIST_STATE;
     const findings = byArea.get(area) ?? [];
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of findings) {
@@ -143,7 +145,7 @@ export function checklistEdits(a: Analysis, area: string, state: string, reason?
     return { error: `\`${area}\` is not a concern area (${AREAS.join(', ')})` };
   }
   if (!(CHECKLIST_STATES as readonly string[]).includes(state)) {
-    return { error: `\`${state}\` is not a checklist state (open, done, accepted-risk)` };
+    return { error: `\`${state}\` is not a checklist state (${CHECKLIST_STATES.join(', ')})` };
   }
   if (!a.design.root) {
     return { error: 'the design could not be read, so its checklist cannot be changed' };

@@ -8,7 +8,7 @@ import { bool, child, durationMs, Element, Field, items, num, Operation, str } f
 import { locate, Located } from './navigation';
 import { RULES_BY_ID } from './registry';
 import { CONTRACT_CREDIT, docsUrl as defaultDocsUrl, Rule } from './rule';
-import { CHECKLIST_STATE_VALUES, describeType, EnumValue, KeySpec, RETRY_SYMBOLS, SCHEMA, ValueType } from './schema';
+import { CHECKLIST_STATE_VALUES, checklistStatesText, DEFAULT_CHECKLIST_STATE, describeType, EnumValue, KeySpec, RETRY_SYMBOLS, SCHEMA, ValueType } from './schema';
 import { formatMs } from './text';
 import { AREA_TITLES, AREAS, Area, Range } from './types';
 
@@ -214,7 +214,7 @@ function locatedMarkdown(a: Analysis, l: Located, url: (id: string) => string): 
       return [
         `**${AREA_TITLES[area]}** · checklist`,
         `Live findings: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info.`,
-        'State: `open`, `done` or `accepted-risk` (absent = open).',
+        `State: ${checklistStatesText()} (absent = ${DEFAULT_CHECKLIST_STATE}).`,
       ].join('\n\n');
     }
     case 'checklist-state': {

@@ -14,7 +14,7 @@ import {
   YAMLMap,
 } from './yaml/parse';
 import { AREAS, Range } from './types';
-import { describeType, KeySpec, ObjectKind, parseDuration, parsePercent, SCHEMA, ValueType } from './schema';
+import { CHECKLIST_STATES, checklistStatesText, describeType, KeySpec, ObjectKind, parseDuration, parsePercent, SCHEMA, ValueType } from './schema';
 import { closest } from './text';
 
 export interface Item {
@@ -625,14 +625,14 @@ class Builder {
           continue;
         }
         const state = isScalar(vnode) ? vnode.value : undefined;
-        if (state !== 'open' && state !== 'done' && state !== 'accepted-risk') {
+        if (!(CHECKLIST_STATES as readonly unknown[]).includes(state)) {
           const vr = nodeRange(p.value, kr);
-          const suggestion = closest(String(state ?? ''), ['open', 'done', 'accepted-risk']);
+          const suggestion = closest(String(state ?? ''), CHECKLIST_STATES);
           const vitem: Item = { value: state, range: vr, valid: false };
           el.problems.push({
             type: 'invalid-value',
             range: vr,
-            message: `the state of \`${area}\` must be \`open\`, \`done\` or \`accepted-risk\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''),
+            message: `the state of \`${area}\` must be ${checklistStatesText()}` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''),
             element: el,
             field,
             item: vitem,

@@ -180,11 +180,27 @@ export const CONSISTENCY_VALUES: EnumValue[] = [
   },
 ];
 
-const CHECKLIST_STATES: EnumValue[] = [
-  { value: 'open', doc: 'The area has not been reviewed yet.' },
-  { value: 'done', doc: 'The area was reviewed and its findings resolved.' },
-  { value: 'accepted-risk', doc: 'The area was reviewed and its remaining findings were accepted, with a reason.' },
-];
+/**
+ * The checklist states, their one home: each with its hover text, in the order editors
+ * offer them. The first is what an area without an entry is in.
+ */
+const CHECKLIST_STATE_DOCS = {
+  open: 'The area has not been reviewed yet.',
+  done: 'The area was reviewed and its findings resolved.',
+  'accepted-risk': 'The area was reviewed and its remaining findings were accepted, with a reason.',
+} as const;
+
+export type ChecklistState = keyof typeof CHECKLIST_STATE_DOCS;
+export const CHECKLIST_STATES = Object.keys(CHECKLIST_STATE_DOCS) as readonly ChecklistState[];
+/** The state of an area the checklist does not list. */
+export const DEFAULT_CHECKLIST_STATE: ChecklistState = CHECKLIST_STATES[0];
+const CHECKLIST_STATE_ENUM: EnumValue[] = CHECKLIST_STATES.map((value) => ({ value, doc: CHECKLIST_STATE_DOCS[value] }));
+
+/** "`open`, `done` or `accepted-risk`" */
+export function checklistStatesText(): string {
+  const q = CHECKLIST_STATES.map((s) => '`' + s + '`');
+  return q.slice(0, -1).join(', ') + ' or ' + q[q.length - 1];
+}
 
 export const SCHEMA: Record<ObjectKind, ObjectSpec> = {
   design: {
@@ -531,7 +547,7 @@ export const SCHEMA: Record<ObjectKind, ObjectSpec> = {
         doc: 'The review status of the design.',
       },
       { key: 'reviewers', type: list(str), doc: 'Who reviews the design.' },
-      { key: 'checklist', type: { t: 'checklist' }, doc: 'One entry per concern area: open, done or accepted-risk (absent = open).' },
+      { key: 'checklist', type: { t: 'checklist' }, doc: `One entry per concern area: ${CHECKLIST_STATES.slice(0, -1).join(', ')} or ${CHECKLIST_STATES[CHECKLIST_STATES.length - 1]} (absent = ${DEFAULT_CHECKLIST_STATE}).` },
       { key: 'waivers', type: list(obj('waiver')), doc: 'Accepted findings, each with a reason.' },
     ],
   },
@@ -547,7 +563,7 @@ export const SCHEMA: Record<ObjectKind, ObjectSpec> = {
   },
 };
 
-export const CHECKLIST_STATE_VALUES = CHECKLIST_STATES;
+export const CHECKLIST_STATE_VALUES = CHECKLIST_STATE_ENUM;
 
 export function keySpec(kind: ObjectKind, key: string): KeySpec | undefined {
   return SCHEMA[kind].keys.find((k) => k.key === key);
@@ -588,7 +604,7 @@ export function describeType(t: ValueType): string {
     case 'code':
       return 'an HTTP status or an error code';
     case 'checklist':
-      return 'a mapping from concern area to `open`, `done` or `accepted-risk`';
+      return 'a mapping from concern area to ' + checklistStatesText();
   }
 }
 
