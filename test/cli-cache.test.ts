@@ -239,6 +239,9 @@ suite('ddr lint --cache', () => {
 
   test('what the cache holds is what is printed (so a stale entry would show), and --fix never trusts it', () => {
     const dir = project();
+    // No `dsl`: a safe fix (`dsl: 1`) for --fix; the typo's rename is only a suggestion.
+    const noDsl = SHOP.replace('dsl: 1\n', '');
+    fs.writeFileSync(path.join(dir, 'a.design.yaml'), noDsl);
     ddr(['lint', '--cache'], dir);
     const file = path.join(dir, '.ddrcache');
     const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { files: Record<string, { findings: Array<{ message: string }> }> };
@@ -249,12 +252,12 @@ suite('ddr lint --cache', () => {
     fs.writeFileSync(file, JSON.stringify(data));
     const cached = ddr(['lint', '--cache', 'a.design.yaml'], dir);
     assert.deepEqual(cached.analysed, []);
-    assert.match(cached.stdout, /^a\.design\.yaml:4:1 {2}warning {2}DSN002 {2}from the cache$/m);
-    // --fix analyses the file itself: it fixes the typo and reports the real findings.
+    assert.match(cached.stdout, /^a\.design\.yaml:3:1 {2}warning {2}DSN002 {2}from the cache$/m);
+    // --fix analyses the file itself: it adds `dsl` and reports the real findings.
     const fixed = ddr(['lint', '--cache', '--fix', 'a.design.yaml'], dir);
     assert.doesNotMatch(fixed.stdout, /from the cache/);
-    assert.match(fixed.stdout, /^a\.design\.yaml: fixed 1 finding \(DSN002\)$/m);
-    assert.equal(fs.readFileSync(path.join(dir, 'a.design.yaml'), 'utf8'), SHOP.replace('desciption', 'description'));
+    assert.match(fixed.stdout, /^a\.design\.yaml: fixed 1 finding \(DSN006\)$/m);
+    assert.equal(fs.readFileSync(path.join(dir, 'a.design.yaml'), 'utf8'), noDsl.replace('design: shop\n', 'dsl: 1\ndesign: shop\n'));
     const dry = ddr(['lint', '--cache', '--fix-dry-run', 'b.design.yaml'], dir);
     assert.equal(dry.code, 0);
     // The fixed file's bytes changed: the next cached run analyses it.
